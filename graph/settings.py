@@ -1,0 +1,73 @@
+"""Settings read from the environment (and overridden by CLI flags).
+
+Every path the project writes lives under the data directory.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_MODEL_DIR = PROJECT_ROOT / ".cache" / "models" / "multilingual-e5-small"
+BUNDLED_PLANS_DIR = PROJECT_ROOT / "corpus" / "plans"
+BUNDLED_MATERIALS_DIR = PROJECT_ROOT / "corpus" / "materials"
+UNIT_REGISTRY_PATH = PROJECT_ROOT / "corpus" / "units.yaml"
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path("var")
+    model_dir: Path = DEFAULT_MODEL_DIR
+    unit_registry: Path = UNIT_REGISTRY_PATH
+    graph_uri: str = ""  # empty -> embedded oxigraph store under data_dir
+    graph_user: str = ""
+    graph_password: str = field(default="", repr=False)
+    graph_database: str = ""
+    admin_token: str = field(default="", repr=False)
+    redis_url: str = ""
+    wechat_token: str = field(default="", repr=False)
+    wechat_appid: str = ""
+    wechat_aes_key: str = field(default="", repr=False)
+    wechat_secret: str = field(default="", repr=False)
+    wechat_api_base: str = "https://api.weixin.qq.com"
+
+    @classmethod
+    def from_env(cls, data_dir: str | Path | None = None) -> Settings:
+        return cls(
+            data_dir=Path(data_dir or _env("KEPU_DATA_DIR", "var")),
+            model_dir=Path(_env("KEPU_MODEL_DIR") or DEFAULT_MODEL_DIR),
+            unit_registry=Path(_env("KEPU_UNIT_REGISTRY") or UNIT_REGISTRY_PATH),
+            graph_uri=_env("KEPU_GRAPH_URI"),
+            graph_user=_env("KEPU_GRAPH_USER"),
+            graph_password=_env("KEPU_GRAPH_PASSWORD"),
+            graph_database=_env("KEPU_GRAPH_DATABASE"),
+            admin_token=_env("KEPU_ADMIN_TOKEN"),
+            redis_url=_env("KEPU_REDIS_URL"),
+            wechat_token=_env("KEPU_WECHAT_TOKEN"),
+            wechat_appid=_env("KEPU_WECHAT_APPID"),
+            wechat_aes_key=_env("KEPU_WECHAT_AES_KEY"),
+            wechat_secret=_env("KEPU_WECHAT_SECRET"),
+            wechat_api_base=_env("KEPU_WECHAT_API_BASE", "https://api.weixin.qq.com"),
+        )
+
+    def with_data_dir(self, data_dir: str | Path) -> Settings:
+        return replace(self, data_dir=Path(data_dir))
+
+    @property
+    def graph_dir(self) -> Path:
+        return self.data_dir / "graph"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def materials_dir(self) -> Path:
+        """Curated material (admin edits) lives here; the bundled corpus seeds it."""
+        return self.data_dir / "materials"

@@ -1,0 +1,47 @@
+"""The interface every graph store implements, and the factory that picks one from settings."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+from graph.records import PlanRecord
+from graph.settings import Settings
+
+
+class GraphStore(ABC):
+    """A knowledge-graph store holding any number of plans, each replaced whole on re-ingest."""
+
+    @abstractmethod
+    def put_plan(self, plan: PlanRecord) -> None:
+        """Write a plan, replacing any plan with the same id atomically."""
+
+    @abstractmethod
+    def remove_plan(self, plan_id: str) -> None:
+        """Delete one plan; raises PlanNotFound if absent."""
+
+    @abstractmethod
+    def plan_ids(self) -> list[str]: ...
+
+    @abstractmethod
+    def get_plan(self, plan_id: str) -> PlanRecord:
+        """Read a plan back as records (the view qa_service answers from)."""
+
+    def plans(self) -> list[PlanRecord]:
+        return [self.get_plan(pid) for pid in self.plan_ids()]
+
+    def health(self) -> dict:
+        return {"status": "ok"}
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        pass
+
+
+def open_store(settings: Settings) -> GraphStore:
+    """Factory: the embedded oxigraph store unless KEPU_GRAPH_URI names a Bolt server."""
+    if settings.graph_uri.startswith(("bolt://", "bolt+s://", "neo4j://", "neo4j+s://")):
+        from graph.neo4j_store import Neo4jStore
+
+        return Neo4jStore.from_settings(settings)
+    from graph.oxigraph_store import OxigraphStore
+
+    return OxigraphStore(settings.graph_dir)
