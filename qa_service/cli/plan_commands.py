@@ -1,0 +1,280 @@
+"""Plan commands: `kepu ingest plan`, `kepu plans`, `kepu remove`, `kepu sparql`, `kepu export`, `kepu units`.
+
+Every command opens the store the settings name (embedded oxigraph under --data-dir by default).
+Bad input exits 2 with a Chinese message on stderr and writes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import typer
+from rich.table import Column, Table
+
+from graph.errors import GraphError, PlanNotFound
+from graph.export import FORMATS, export_plans
+from graph.records import PlanRecord
+from graph.settings import Settings
+from graph.store import GraphStore, open_store
+from graph.unit_registry import UnitRegistry
+from qa_service.cli.base import app, console, err_console, fail, ingest_app, settings_of
+
+log = logging.getLogger(__name__)
+
+_BAD_PLAN_ID = re.compile(r"[\s/\\]")
+_TEXT_FORMATS = {"json", "turtle", "jsonld", "csv"}
+
+
+def _store(settings: Settings) -> GraphStore:
+    try:
+        return open_store(settings)
+    except GraphError as exc:
+        log.error("Cannot open graph store under %s: %s", settings.graph_dir, exc)
+        fail(exc.user_message)
+        raise  # unreachable: fail() exits
+
+
+def _all_plans(store: GraphStore) -> list[PlanRecord]:
+    try:
+        return store.plans()
+    except GraphError as exc:
+        log.error("Cannot read plans: %s", exc)
+        fail(exc.user_message)
+        raise
+
+
+def plan_summary(plan: PlanRecord) -> str:
+    """The Chinese line printed after an ingest."""
+    units = {name for m in plan.measures for name in [*m.lead_units, *m.co_units, *m.local_units, *m.zones]}
+    targets = sum(len(m.targets) for m in plan.measures)
+    return (
+        f"已导入方案《{plan.title}》（编号 {plan.id}）：措施 {len(plan.measures)} 条，"
+        f"涉及单位 {len(units)} 个，目标 {targets} 项（另有方案总体目标 {len(plan.goals)} 项），"
+        f"未识别单位 {len(plan.unresolved_units)} 个。"
+    )
+
+
+@ingest_app.command("plan")
+def ingest_plan(
+    ctx: typer.Context,
+    path: Path = typer.Argument(..., help="方案文件（txt、docx 或 pdf）"),
+    plan_id: str = typer.Option(None, "--plan-id", help="方案编号（默认由文件内容生成）"),
+) -> None:
+    """解析方案文件并写入图谱；同一编号的方案整体替换。"""
+    settings = settings_of(ctx)
+    if plan_id is not None and (not plan_id or _BAD_PLAN_ID.search(plan_id)):
+        fail(f"方案编号不能为空，也不能包含空白、“/”或“\\”：{plan_id!r}")
+    if not path.is_file():
+        fail(f"找不到方案文件：{path}")
+    try:
+        from ingest.errors import IngestError
+        from ingest.plan_parser import parse_plan_file
+    except ModuleNotFoundError as exc:
+        log.error("Plan parser not available: %s", exc)
+        fail("方案解析模块尚未就绪，无法导入方案。")
+        raise
+    started = time.perf_counter()
+    try:
+        registry = UnitRegistry.load(settings.unit_registry)
+        plan = parse_plan_file(path, plan_id=plan_id, registry=registry)
+    except IngestError as exc:
+        log.info("Rejected plan %s: %s", path, exc)  # the user gets the Chinese message
+        fail(exc.user_message)
+    except GraphError as exc:  # the unit registry is unreadable
+        log.error("Cannot load unit registry %s: %s", settings.unit_registry, exc)
+        fail(exc.user_message)
+    except OSError as exc:
+        log.error("Cannot read plan %s: %s", path, exc)
+        fail(f"无法读取方案文件 {path}：{exc.strerror or exc}")
+    parsed = time.perf_counter()
+    store = _store(settings)
+    try:
+        store.put_plan(plan)
+    except GraphError as exc:
+        log.error("Writing plan %s failed: %s", plan.id, exc)
+        fail(exc.user_message)
+    finally:
+        store.close()
+    written = time.perf_counter()
+    log.info("Ingested plan %s: parse %.3fs, write %.3fs", plan.id, parsed - started, written - parsed)
+    console.print(plan_summary(plan), highlight=False, soft_wrap=True)
+    if plan.unresolved_units:
+        console.print(
+            f"未识别单位（不在单位名录 {settings.unit_registry.name} 中）：{'、'.join(plan.unresolved_units)}",
+            highlight=False, soft_wrap=True,
+        )
+    console.print(f"用时 {written - started:.2f} 秒（写入图谱 {written - parsed:.2f} 秒）。", highlight=False)
+
+
+@app.command("plans")
+def list_plans(ctx: typer.Context) -> None:
+    """列出图谱中的方案。"""
+    store = _store(settings_of(ctx))
+    try:
+        plans = _all_plans(store)
+    finally:
+        store.close()
+    if not plans:
+        console.print("图谱中还没有方案，请先运行 kepu ingest plan。")
+        return
+    # ids get copied into other commands and titles read in full: wrap them, never cut them short
+    table = Table(Column("编号", overflow="fold"), Column("标题", overflow="fold"), "期间", "状态", "措施数")
+    for plan in plans:
+        table.add_row(plan.id, plan.title, plan.period, plan.status, str(len(plan.measures)))
+    console.print(table)
+
+
+@app.command("remove")
+def remove_plan(ctx: typer.Context, plan_id: str = typer.Argument(..., metavar="PLAN", help="方案编号")) -> None:
+    """从图谱中删除一个方案。"""
+    store = _store(settings_of(ctx))
+    try:
+        store.remove_plan(plan_id)
+    except PlanNotFound:
+        known = "、".join(store.plan_ids()) or "（无）"
+        fail(f"未找到方案：{plan_id}。现有方案：{known}")
+    except GraphError as exc:
+        log.error("Removing plan %s failed: %s", plan_id, exc)
+        fail(exc.user_message)
+    finally:
+        store.close()
+    console.print(f"已删除方案 {plan_id}。", highlight=False)
+
+
+@app.command("sparql")
+def sparql(
+    ctx: typer.Context,
+    query: str = typer.Argument(..., help="SPARQL 查询；“-”表示从标准输入读取"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出"),
+) -> None:
+    """在图谱上执行 SPARQL 查询（可直接使用前缀 kepu: org: skos: dcterms: prov: rdf: rdfs: xsd:）。"""
+    if query == "-":
+        query = sys.stdin.read()
+    store = _store(settings_of(ctx))
+    if not hasattr(store, "sparql"):
+        store.close()
+        fail("当前图谱后端不支持 SPARQL 查询（请使用本地嵌入式图谱）。")
+    try:
+        result = store.sparql(query)
+    except GraphError as exc:
+        log.error("SPARQL query failed: %s", exc)
+        fail(exc.user_message)
+    finally:
+        store.close()
+    if as_json:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    elif isinstance(result, bool):
+        console.print("是" if result else "否")
+    elif not result:
+        console.print("（无结果）")
+    else:
+        table = Table(*result[0].keys())
+        for row in result:
+            table.add_row(*("" if v is None else v for v in row.values()))
+        console.print(table)
+
+
+@app.command("export")
+def export(
+    ctx: typer.Context,
+    fmt: str = typer.Option("json", "--format", "-f", help="json、turtle、jsonld、csv 或 xlsx"),
+    output: Path = typer.Option(None, "--output", "-o", help="输出文件（文本格式默认输出到屏幕；xlsx 必须指定）"),
+    plan_id: str = typer.Option(None, "--plan", help="只导出这个方案（默认全部）"),
+) -> None:
+    """导出方案：措施 JSON、RDF（Turtle、JSON-LD）或责任分工表（CSV、xlsx）。"""
+    fmt = fmt.lower()
+    if fmt not in FORMATS:
+        fail(f"不支持的导出格式：{fmt}（可选：{'、'.join(FORMATS)}）")
+    if output is None and fmt not in _TEXT_FORMATS:
+        fail("xlsx 是二进制文件，请用 -o 指定输出文件，例如 -o 责任分工表.xlsx")
+    store = _store(settings_of(ctx))
+    try:
+        plans = [store.get_plan(plan_id)] if plan_id else _all_plans(store)
+    except PlanNotFound:
+        fail(f"未找到方案：{plan_id}。现有方案：{'、'.join(store.plan_ids()) or '（无）'}")
+    except GraphError as exc:
+        fail(exc.user_message)
+    finally:
+        store.close()
+    if not plans:
+        fail("图谱中还没有方案，请先运行 kepu ingest plan。")
+    data = export_plans(plans, fmt)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        _write_atomically(output, data)
+    except OSError as exc:
+        log.error("Cannot write %s: %s", output, exc)
+        fail(f"无法写入文件 {output}：{exc.strerror or exc}")
+    measures = sum(len(p.measures) for p in plans)
+    err_console.print(f"已导出 {len(plans)} 个方案、{measures} 条措施到 {output}。", highlight=False)
+
+
+@app.command("units")
+def units(
+    ctx: typer.Context,
+    unresolved: bool = typer.Option(False, "--unresolved", help="只列出不在单位名录中的单位"),
+) -> None:
+    """列出各方案涉及的单位及其承担的角色次数。"""
+    store = _store(settings_of(ctx))
+    try:
+        plans = _all_plans(store)
+    finally:
+        store.close()
+    if unresolved:
+        where: dict[str, list[str]] = defaultdict(list)
+        for plan in plans:
+            for name in plan.unresolved_units:
+                where[name].append(plan.id)
+        if not where:
+            console.print("没有未识别的单位：所有单位均在单位名录中。")
+            return
+        table = Table("未识别单位", "出现的方案")
+        for name in sorted(where):
+            table.add_row(name, "、".join(where[name]))
+        console.print(table)
+        return
+    roles = unit_roles(plans)
+    if not roles:
+        console.print("图谱中还没有单位，请先运行 kepu ingest plan。")
+        return
+    table = Table("单位", "牵头", "配合", "共同负责", "属地落实", "合计")
+    for name, counts in sorted(roles.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])):
+        cells = [counts[r] for r in ("牵头", "配合", "共同负责", "属地落实")]
+        table.add_row(name, *(str(c) for c in cells), str(sum(cells)))
+    console.print(table)
+
+
+def unit_roles(plans: list[PlanRecord]) -> dict[str, Counter]:
+    """How many measures each unit leads, assists, shares (no lead named) or carries out locally."""
+    roles: dict[str, Counter] = defaultdict(Counter)
+    for plan in plans:
+        for m in plan.measures:
+            for name in m.lead_units:
+                roles[name]["牵头"] += 1
+            for name in m.co_units:
+                roles[name]["配合" if m.lead_units else "共同负责"] += 1
+            for name in [*m.zones, *m.local_units]:
+                roles[name]["属地落实"] += 1
+    return roles
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
