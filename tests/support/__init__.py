@@ -1,0 +1,1 @@
+"""Helpers for tests that need real external parts (the Bolt server)."""
