@@ -1,0 +1,122 @@
+"""Quantitative targets in a clause: 每年培育高素质农民3000名以上，其中现代农业经营主体带头人600名.
+
+Each number with a counting unit becomes a TargetRecord: the subject counted, the value
+normalised (1.2万 -> 12000.0, 1.5万名 -> 15000 名), the qualifier (超过, 以上, 力争 ...), the
+deadline (到2025年底) and period (每年) of its sentence. 其中… makes a sub-target of the one
+before. Years, document numbers (〔2021〕9号) and numbers in words (五年两次) are not targets.
+"""
+
+from __future__ import annotations
+
+import re
+
+from graph.records import TargetRecord
+
+UNITS = (
+    "个百分点", "人次", "平方米", "小时", "课时", "学时", "公里", "%", "家", "所", "名", "个", "人",
+    "场", "次", "项", "座", "处", "支", "篇", "部", "件", "户", "期", "元", "类", "种", "位", "批",
+    "门", "本", "册", "台", "套", "亩", "间", "条", "份", "届", "班", "队", "站", "馆", "块",
+)
+_MULTIPLIERS = {"千": 1e3, "万": 1e4, "亿": 1e8}
+_NUMBER = re.compile(
+    r"(?<![0-9.A-Za-z〔\[［第×/])(\d+(?:\.\d+)?)\s*([千万亿])?\s*("
+    + "|".join(re.escape(u) for u in UNITS)
+    + r")(?![A-Za-z0-9])"
+)
+_SENTENCE = re.compile(r"[^。！？；;!?]+[。！？；;!?]?")
+_CLAUSE = re.compile(r"[^，,：:]+[，,：:]?")
+_AFTER_QUALIFIER = re.compile(r"^(及以上|以上|左右|以内|以下|余|多)")
+_BEFORE_QUALIFIER = re.compile(r"(力争达到|超过|不少于|不低于|至少|达到|突破|约|近|逾|高于|力争)$")
+_DEADLINE = re.compile(r"(?<![—–\-～~至\d])((?:到|至|截至|截止到?)?\s*20\d{2}\s*年(?:年?底|末|前)?|(?:到|至)“?十[一二三四五六七]五”?末)")
+_PERIOD = re.compile(r"(每年|每季度|每月|每周|每半年|每学期|每两年|年均|每届|全年)")
+_SCOPE = re.compile(r"^(?:全区|全市|全县|全省|全镇|各镇|各街道)")
+_VERBS = (
+    "培育", "培养", "培训", "组织", "资助", "新增", "新建", "建设", "建成", "建立", "创建", "打造", "开展",
+    "举办", "评定", "认定", "发展", "招募", "引进", "扶持", "完成", "覆盖", "实现", "达到", "提高到",
+    "提升到", "提高至", "提升至", "增加", "吸引", "服务", "惠及", "带动", "选树", "评选", "推出", "创作",
+    "制作", "遴选", "配备", "设立", "开设", "建好", "培树", "认证", "推广", "达",
+)
+_QUOTES = str.maketrans("", "", "“”‘’「」『』\"'")
+_EDGE = "，,、。；;：: 　"
+
+
+def _ends_with_verb(text: str) -> bool:
+    return text.endswith(_VERBS)
+
+
+def _strip_leading_verbs(text: str) -> str:
+    changed = True
+    while changed and text:
+        changed = False
+        for verb in sorted(_VERBS, key=len, reverse=True):
+            if text.startswith(verb) and len(text) > len(verb):
+                text, changed = text[len(verb):], True
+                break
+    return text
+
+
+def _subject(before: str, after: str, context: str = "") -> str:
+    before = _DEADLINE.sub("", before)
+    before = _PERIOD.sub("", before)
+    before = re.sub(r"^(其中|力争|确保|争取)+", "", before.strip(_EDGE))
+    before = _BEFORE_QUALIFIER.sub("", before).strip(_EDGE).translate(_QUOTES)
+    before = _SCOPE.sub("", before)
+    after = after.strip(_EDGE).translate(_QUOTES)
+    if (not before or _ends_with_verb(before)) and after:
+        return after
+    subject = _strip_leading_verbs(before) or after or before
+    if not subject and context:  # 每季度开展一次主题科普活动，全年不少于4场
+        return _subject(context, "")
+    return subject
+
+
+def _value(raw: str, multiplier: str | None) -> float:
+    return float(raw) * _MULTIPLIERS.get(multiplier or "", 1.0)
+
+
+def extract_targets(text: str) -> list[TargetRecord]:
+    """Every quantitative target of `text`, in reading order; `parent` indexes this list."""
+    targets: list[TargetRecord] = []
+    for sentence in _SENTENCE.findall(text):
+        first_in_sentence = len(targets)
+        previous = ""
+        for cm in _CLAUSE.finditer(sentence):
+            clause, clause_start = cm.group(), cm.start()
+            is_sub = clause.lstrip().startswith("其中")
+            parent = len(targets) - 1 if is_sub and len(targets) > first_in_sentence else None
+            for m in _NUMBER.finditer(clause):
+                targets.append(_target(sentence, clause, clause_start, m, parent, previous))
+            previous = clause
+    return targets
+
+
+def _target(sentence: str, clause: str, clause_start: int, m: re.Match, parent: int | None,
+            previous: str = "") -> TargetRecord:
+    raw, multiplier, unit = m.group(1), m.group(2), m.group(3)
+    item_start = clause.rfind("、", 0, m.start()) + 1
+    item_end = clause.find("、", m.end())
+    item_end = len(clause) if item_end < 0 else item_end
+    before = clause[item_start : m.start()]
+    after = clause[m.end() : item_end]
+    qualifier = None
+    if q := _AFTER_QUALIFIER.match(after):
+        qualifier, after = q.group(1), after[q.end():]
+    elif q := _BEFORE_QUALIFIER.search(before.rstrip()):
+        qualifier = q.group(1)
+    # Deadline and period belong to the sentence: 到2025年底，… / 每年…，…
+    upto = sentence[: clause_start + m.start()]
+    deadlines = _DEADLINE.findall(upto)
+    periods = _PERIOD.findall(upto) or _PERIOD.findall(sentence)
+    if qualifier is None and "力争" in upto:
+        qualifier = "力争"
+    return TargetRecord(
+        text=clause.strip(_EDGE),
+        subject=_subject(before, after, previous),
+        value=_value(raw, multiplier),
+        raw_value=raw + (multiplier or ""),
+        unit=unit,
+        qualifier=qualifier,
+        deadline=re.sub(r"\s+", "", deadlines[-1]) if deadlines else None,
+        period=periods[-1] if periods else None,
+        parent=parent,
+    )
