@@ -6,6 +6,7 @@ Each command group lives in its own module and registers itself on `app`.
 from __future__ import annotations
 
 from qa_service.cli.base import app
+
 for _optional in ("plan_commands", "material_commands", "qa_commands", "serve_commands", "graph_commands", "admin_commands"):
     try:
         __import__(f"qa_service.cli.{_optional}")
