@@ -1,0 +1,1 @@
+"""Helpers of the server-rendered pages (qa_service/routers/pages.py)."""
