@@ -41,6 +41,7 @@ from oxrdflib import OxigraphStore as RdflibOxigraphStore
 from rdflib import Dataset, Graph
 
 from graph.errors import PlanNotFound, QueryError, StoreUnavailable
+from graph.failpoints import failpoint
 from graph.ontology import NAMESPACES
 from graph.rdf_mapping import graph_to_plan, plan_graph_iri, plan_to_graph
 from graph.records import PlanRecord
@@ -188,6 +189,39 @@ class OxigraphStore(GraphStore):
 
         self._write(change, f"remove plan {plan_id}")
 
+    def install_generation(self, database: Path) -> str:
+        """Publish a complete oxigraph database directory (a restored backup) as the next generation.
+
+        The directory is moved in (copied across filesystems) and published like any write: readers
+        switch to it at once, and a failure before the CURRENT rename leaves the graph as it was.
+        """
+        try:
+            self.path.mkdir(parents=True, exist_ok=True)
+            with _flock(self.path / "WRITE.lock", fcntl.LOCK_EX):
+                new_name = f"gen-{self._last_generation() + 1:06d}"
+                new_dir = self.path / new_name
+                try:
+                    try:
+                        os.rename(database, new_dir)
+                    except OSError as exc:
+                        if exc.errno != errno.EXDEV:
+                            raise
+                        shutil.copytree(database, new_dir)
+                    _fsync_tree(new_dir)
+                    self._publish(new_name)
+                except BaseException:
+                    shutil.rmtree(new_dir, ignore_errors=True)
+                    raise
+                log.info("installed graph generation %s from %s", new_name, database)
+                self.refresh_if_changed()
+                try:
+                    self._collect_garbage()
+                except OSError as exc:
+                    log.warning("graph garbage collection under %s failed: %s", self.path, exc)
+        except OSError as exc:
+            raise _storage_error(exc, self.path) from exc
+        return new_name
+
     def _write(self, change: Callable[[ox.Store, Dataset], None], what: str) -> None:
         """Apply `change` to a copy of the current generation and publish the copy atomically."""
         try:
@@ -198,11 +232,13 @@ class OxigraphStore(GraphStore):
                 new_dir = self.path / new_name
                 try:
                     self._build(current, new_dir, change)
+                    failpoint("graph-before-publish")
                     self._publish(new_name)
                 except BaseException:
                     shutil.rmtree(new_dir, ignore_errors=True)
                     raise
                 log.info("%s: published %s (was %s)", what, new_name, current)
+                failpoint("graph-after-publish")
                 self.refresh_if_changed()
                 try:
                     self._collect_garbage()
@@ -220,6 +256,7 @@ class OxigraphStore(GraphStore):
         dataset = Dataset(store=RdflibOxigraphStore(store=store))
         try:
             change(store, dataset)
+            failpoint("graph-building")
             store.update(_MERGE_INTO_DEFAULT)
             store.flush()
         finally:

@@ -6,6 +6,7 @@ Every path the project writes lives under the data directory.
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -18,6 +19,25 @@ UNIT_REGISTRY_PATH = PROJECT_ROOT / "corpus" / "units.yaml"
 
 def _env(name: str, default: str = "") -> str:
     return os.environ.get(name, default).strip()
+
+
+def _env_int(name: str, default: int) -> int:
+    """A non-negative integer setting; an unusable value falls back to the default with a warning."""
+    raw = _env(name)
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if value < 0:
+        warnings.warn(f"{name}={raw!r} is not a non-negative integer; using {default}", stacklevel=2)
+        return default
+    return value
+
+
+def _env_list(name: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in _env(name).split(",") if item.strip())
 
 
 @dataclass(frozen=True)
@@ -36,6 +56,12 @@ class Settings:
     wechat_aes_key: str = field(default="", repr=False)
     wechat_secret: str = field(default="", repr=False)
     wechat_api_base: str = "https://api.weixin.qq.com"
+    # Protections (qa_service/protections.py). Rate limits are requests per minute; 0 turns one off.
+    rate_limit_per_minute: int = 600  # per client IP, /api and pages
+    wechat_rate_limit_per_minute: int = 20  # per WeChat user (openid), messages answered
+    max_body_bytes: int = 256 * 1024  # /api and pages
+    wechat_max_body_bytes: int = 64 * 1024
+    cors_origins: tuple[str, ...] = ()  # none: no CORS headers at all (same-origin only)
 
     @classmethod
     def from_env(cls, data_dir: str | Path | None = None) -> Settings:
@@ -54,6 +80,11 @@ class Settings:
             wechat_aes_key=_env("KEPU_WECHAT_AES_KEY"),
             wechat_secret=_env("KEPU_WECHAT_SECRET"),
             wechat_api_base=_env("KEPU_WECHAT_API_BASE", "https://api.weixin.qq.com"),
+            rate_limit_per_minute=_env_int("KEPU_RATE_LIMIT_PER_MINUTE", 600),
+            wechat_rate_limit_per_minute=_env_int("KEPU_WECHAT_RATE_LIMIT_PER_MINUTE", 20),
+            max_body_bytes=_env_int("KEPU_MAX_BODY_BYTES", 256 * 1024),
+            wechat_max_body_bytes=_env_int("KEPU_WECHAT_MAX_BODY_BYTES", 64 * 1024),
+            cors_origins=_env_list("KEPU_CORS_ORIGINS"),
         )
 
     def with_data_dir(self, data_dir: str | Path) -> Settings:

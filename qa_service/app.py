@@ -12,6 +12,7 @@ import logging
 from fastapi import FastAPI
 
 from graph.settings import Settings
+from qa_service.protections import install_protections
 
 log = logging.getLogger(__name__)
 
@@ -40,4 +41,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if hasattr(module, "setup"):
             module.setup(app, settings)
         app.include_router(module.router)
+    install_protections(app, settings)  # rate limits, size caps, error handlers, CORS, headers
     return app

@@ -74,7 +74,8 @@ class MessageCrypto:
         """The URL signature every GET and POST carries; raises BadSignature."""
         if not (signature and timestamp and nonce):
             raise BadSignature("signature, timestamp or nonce missing")
-        if not hmac.compare_digest(sign(self.token, timestamp, nonce), signature.lower()):
+        # Bytes: compare_digest raises TypeError on a str with non-ASCII characters.
+        if not hmac.compare_digest(sign(self.token, timestamp, nonce).encode(), signature.lower().encode("utf-8")):
             raise BadSignature("URL signature mismatch")
 
     def open(self, body: bytes, params: Mapping[str, str]) -> str:
