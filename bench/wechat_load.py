@@ -130,6 +130,7 @@ async def _run(base_url: str, platform: _Platform, concurrency: int, requests: i
         "requests": len(ordered),
         **counts,
         "median_ms": round(statistics.median(ordered) * 1000, 1) if ordered else 0.0,
+        "p95_ms": round(_percentile(ordered, 0.95) * 1000, 1),
         "p99_ms": round(_percentile(ordered, 0.99) * 1000, 1),
         "max_ms": round(ordered[-1] * 1000, 1) if ordered else 0.0,
         "within_budget": within,

@@ -1,0 +1,1 @@
+"""`make bench`: kepu's benchmarks, one module per group, orchestrated by bench/run.py."""

@@ -1,0 +1,123 @@
+"""The single chat entry point (/api/ask, later the WeChat endpoint): checks the question, keeps
+the conversation, and routes between policy answers and the rumour checker."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable
+
+from graph.settings import Settings
+from qa_service import answer_format as fmt
+from qa_service.intent import not_for_rumours
+from qa_service.policy_qa import PolicyQA
+from qa_service.question_text import check_question
+from qa_service.sessions import SessionStore, open_session_store
+
+log = logging.getLogger(__name__)
+
+_GREETING = re.compile(r"^(你好|您好|嗨|哈喽|在吗|在不在|早上好|晚上好|谢谢|多谢|感谢)[啊呀吗！!。.？?～~\s]*$")
+GREETING_ANSWER = "您好！我是科普政策问答助手。" + fmt.HINT
+# Messages that ask whether something is true, or pass on a warning: rumour-shaped.
+_CLAIM = re.compile(r"是真的吗|真的假的|是不是真的|谣言|辟谣|会致癌|致癌吗|有毒吗|能治|转发|紧急通知|据说|网传|听说|朋友圈")
+
+
+def load_rumor_checker(settings: Settings):
+    """The rumour checker of the materials side, or None when it is not built or has no material."""
+    try:
+        from qa_service.rumor_check import load_rumor_checker as load
+    except ImportError:
+        log.info("rumour checker not available; answering policy questions only")
+        return None
+    try:
+        return load(settings)
+    except Exception as exc:  # noqa: BLE001 - any failure there must not take policy answers down
+        log.warning("rumour checker failed to load (%s: %s); answering policy questions only",
+                    type(exc).__name__, exc)
+        return None
+
+
+def _response(intent: str, answer: str, confidence: float = 0.0, abstained: bool = True, **extra) -> dict:
+    body = {"intent": intent, "answer": answer, "confidence": round(float(confidence), 4),
+            "abstained": abstained, "measures": [], "targets": [], "units": [], "citations": []}
+    body.update(extra)
+    return body
+
+
+class ChatService:
+    def __init__(self, policy: PolicyQA, sessions: SessionStore | None = None, rumor=None,
+                 rumor_provider: Callable[[], object] | None = None):
+        """`rumor` is a checker; or `rumor_provider` looks one up per message (app.state.rumor_checker
+        is set up after this service by the materials router)."""
+        self.policy = policy
+        self.sessions = sessions if sessions is not None else open_session_store(Settings())
+        self._rumor = rumor
+        self._rumor_provider = rumor_provider
+        self.params = policy.params
+
+    @property
+    def rumor(self):
+        if self._rumor is None and self._rumor_provider is not None:
+            return self._rumor_provider()
+        return self._rumor
+
+    @classmethod
+    def from_settings(cls, settings: Settings, encoder=None, load_model: bool = True) -> ChatService:
+        policy = PolicyQA.from_settings(settings, encoder=encoder, load_model=load_model)
+        return cls(policy, open_session_store(settings), load_rumor_checker(settings))
+
+    def forget(self, session_id: str) -> None:
+        self.sessions.delete(session_id)
+
+    def answer(self, question: str, session_id: str | None = None) -> dict:
+        started = time.perf_counter()
+        check = check_question(question)
+        if not check.ok:
+            return _response("invalid", check.message)
+        text = check.text
+        if _GREETING.match(text):
+            return _response("greeting", GREETING_ANSWER)
+        previous = self.sessions.get(session_id) if session_id else None
+        result = self.policy.answer(text, previous)
+        body = result.to_json()
+        rumor = self._rumor_instead(text, question, result)
+        if rumor is not None:
+            body = _response("rumor", rumor.get("reply") or fmt.OOS_ANSWER, rumor.get("confidence") or 0.0,
+                             not rumor.get("matched"), rumor=rumor)
+        if session_id:
+            state = (result.state or {"intent": result.intent}) if rumor is None else {"intent": "rumor"}
+            self.sessions.put(session_id, {**state, "question": text, "at": time.time()})
+        log.debug("answered intent=%s confidence=%.3f in %.1f ms", body["intent"], body["confidence"],
+                  (time.perf_counter() - started) * 1000)
+        return body
+
+    def _rumor_instead(self, text: str, raw: str, result) -> dict | None:
+        """The rumour JSON when the message is better answered as a rumour, else None."""
+        checker = self.rumor
+        if checker is None or result.intent in ("basis", "plan_info", "reverse", "reverse_lead"):
+            return None
+        if not result.abstained and result.confidence >= 0.8:
+            return None  # a confident policy answer: no need to ask the rumour side
+        if not_for_rumours(text) and not _CLAIM.search(text):
+            return None  # "who is responsible for…", opening hours, fees: a policy decline is right
+        try:
+            rumor = checker.check(raw, log_unanswered=False).to_json()
+        except TypeError:  # a checker without the keyword
+            rumor = checker.check(raw).to_json()
+        except Exception as exc:  # noqa: BLE001 - a broken rumour side leaves policy answers working
+            log.warning("rumour check failed (%s: %s)", type(exc).__name__, exc)
+            return None
+        policy_conf = 0.0 if result.abstained else result.confidence
+        rumor_conf = float(rumor.get("confidence") or 0.0)
+        if rumor.get("matched") and rumor_conf >= self.params.get("rumor_min_confidence", 0.5) \
+                and rumor_conf > policy_conf + self.params.get("rumor_margin", 0.0):
+            return rumor
+        if result.abstained and _CLAIM.search(text):
+            # A claim to verify with no vetted material: the rumour side's honest "not yet checked"
+            # reply, and the question goes to its log for the science team.
+            try:
+                return checker.check(raw).to_json()
+            except Exception as exc:  # noqa: BLE001
+                log.warning("rumour check failed (%s: %s)", type(exc).__name__, exc)
+        return None

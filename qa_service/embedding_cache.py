@@ -1,0 +1,48 @@
+"""Passage embeddings of the policy indexes on disk (data_dir/policy/embeddings.npz).
+
+Keyed by passage text and stamped with the model folder and dimension, so a different model never
+reuses them. Loading is best-effort: a missing or broken file just means encoding again.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+
+def _stamp(encoder) -> str:
+    return f"{getattr(encoder, 'model_dir', type(encoder).__name__)}|{getattr(encoder, 'dim', '')}"
+
+
+def load(path: Path, encoder) -> dict[str, np.ndarray]:
+    if encoder is None or not path.is_file():
+        return {}
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if str(data["stamp"]) != _stamp(encoder):
+                return {}
+            return {str(t): v for t, v in zip(data["texts"], data["vectors"], strict=True)}
+    except (OSError, ValueError, KeyError) as exc:
+        log.warning("ignoring policy embedding cache %s: %s", path, exc)
+        return {}
+
+
+def save(path: Path, encoder, cache: dict[str, np.ndarray]) -> None:
+    if encoder is None or not cache:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        texts = list(cache)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz")
+        with os.fdopen(fd, "wb") as handle:
+            np.savez(handle, stamp=np.array(_stamp(encoder)), texts=np.array(texts),
+                     vectors=np.stack([cache[t] for t in texts]).astype(np.float32))
+        os.replace(tmp, path)
+    except OSError as exc:
+        log.warning("cannot write policy embedding cache %s: %s", path, exc)

@@ -1,0 +1,156 @@
+"""When does a retrieved material really answer the question? Features and a fitted logistic model.
+
+e5 cosines sit in a narrow band, so no fixed cut-off separates "this material is about that claim"
+from "nothing vetted covers it". The decision uses a handful of features of the top candidate —
+how far it stands out from the rest, how much of the query its claims (and its whole text)
+explain, how much of its claims' key terms the query carries, how much of the query is made of
+words the corpus uses elsewhere but this material never does (the predicate differs: 大蒜降血压
+against a material on 大蒜 and viruses), whether BM25 and the dense ranking agree — combined by a
+logistic model fitted on tuning queries by `bench/tune_rumor_check.py` and stored as JSON in
+`corpus/rumor_calibration.json`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from graph.passage_index import PassageIndex
+from graph.settings import PROJECT_ROOT
+from qa_service.material_retrieval import SHORT_KINDS, Candidate, FusionConfig, Retrieval
+
+log = logging.getLogger(__name__)
+
+CALIBRATION_PATH = PROJECT_ROOT / "corpus" / "rumor_calibration.json"
+_CJK = re.compile(r"[\u3400-\u9fff]")
+# Characters that carry no topic on their own; the character-level overlap ignores them.
+_STOP_CHARS = set("的了吗呢吧啊呀是有会能要在和与及或就都也还又再才把被让给从向于以为这那个些么什人们说")
+
+FEATURES = ("dense", "dense_short", "dense_gap", "dense_z", "q_cov", "c_cov", "char_cov", "agree", "body_cov",
+            "foreign")
+
+
+def _weighted_cover(index: PassageIndex, wanted: set[str], have: set[str]) -> float:
+    total = sum(index.idf(t) for t in wanted)
+    return sum(index.idf(t) for t in wanted & have) / total if total > 0 else 0.0
+
+
+def _idf_shares(index: PassageIndex, q_tokens: set[str], material: frozenset[str]) -> tuple[float, float]:
+    """Shares of the query's weight found in the material, and known to the corpus but not to it."""
+    total = inside = foreign = 0.0
+    for t in q_tokens:
+        w = index.idf(t)
+        total += w
+        if t in material:
+            inside += w
+        elif t in index.doc_freq:
+            foreign += w
+    return (inside / total, foreign / total) if total > 0 else (0.0, 0.0)
+
+
+def candidate_features(index: PassageIndex, retrieval: Retrieval, cand: Candidate, query: str) -> dict[str, float]:
+    """Features of one candidate material for one (normalised) query."""
+    if retrieval.candidates and cand is retrieval.candidates[0] and retrieval.runner_up_dense is not None:
+        others = [retrieval.runner_up_dense]  # the full shortlist, even when only the top is kept
+    else:
+        others = [c.dense for c in retrieval.candidates if c is not cand]
+    pool = retrieval.dense_pool
+    spread = float(pool.std()) if len(pool) > 1 else 0.0
+    q_tokens = set(retrieval.tokens)
+    claim_sets, claim_text = [], []
+    for i in index.material_entries[cand.ordinal]:
+        entry = index.entries[i]
+        if entry.kind in SHORT_KINDS:
+            claim_sets.append(set(index.short_tokens[i] or ()))
+            claim_text.append(entry.text)
+    short_union = set().union(*claim_sets) if claim_sets else set()
+    q_chars = {ch for ch in query if _CJK.match(ch) and ch not in _STOP_CHARS}
+    c_chars = set("".join(claim_text))
+    # A query word the corpus knows but this material never uses is a sign the question is about
+    # something else (大蒜 *降血压* asked of a material on 大蒜 and viruses); a word unknown to the
+    # whole corpus is just the asker's own wording and counts for nothing.
+    body_cov, foreign = _idf_shares(index, q_tokens, index.material_tokens[cand.ordinal])
+    return {
+        "dense": cand.dense,
+        "dense_short": cand.dense_short,
+        "dense_gap": cand.dense - max(others, default=cand.dense - 0.05),
+        "dense_z": (cand.dense - float(pool.mean())) / (spread + 0.01) if len(pool) else 0.0,
+        "q_cov": _weighted_cover(index, q_tokens, short_union),
+        "c_cov": max((_weighted_cover(index, s, q_tokens) for s in claim_sets), default=0.0),
+        "char_cov": len(q_chars & c_chars) / len(q_chars) if q_chars else 0.0,
+        "agree": 1.0 if cand.dense_rank == 1 and cand.bm25_rank == 1 else 0.0,
+        "body_cov": body_cov,
+        "foreign": foreign,
+    }
+
+
+@dataclass
+class Calibration:
+    """Fusion settings and the abstention model, as fitted by the tuning script."""
+
+    fusion: FusionConfig = field(default_factory=FusionConfig)
+    features: tuple[str, ...] = FEATURES
+    mean: list[float] = field(default_factory=lambda: [0.0] * len(FEATURES))
+    scale: list[float] = field(default_factory=lambda: [1.0] * len(FEATURES))
+    coef: list[float] = field(default_factory=lambda: [0.0, 0.0, 20.0, 0.3, 2.0, 2.0, 1.0, 0.5, 1.0, -3.0])
+    intercept: float = -2.0
+    threshold: float = 0.5
+    info: dict = field(default_factory=dict)  # what it was fitted on and held-out figures
+
+    def __post_init__(self) -> None:
+        n = len(self.features)
+        if not (len(self.mean) == len(self.scale) == len(self.coef) == n):
+            raise ValueError("calibration vectors must have one value per feature")
+        unknown = set(self.features) - set(FEATURES)
+        if unknown:
+            raise ValueError(f"unknown calibration features: {sorted(unknown)}")
+
+    def probability(self, feats: dict[str, float]) -> float:
+        z = sum(c * (feats[name] - m) / (s or 1.0)
+                for name, m, s, c in zip(self.features, self.mean, self.scale, self.coef, strict=True))
+        z += self.intercept
+        return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+
+    def vector(self, feats: dict[str, float]) -> np.ndarray:
+        return np.array([feats[name] for name in self.features], dtype=np.float64)
+
+    def to_json(self) -> dict:
+        f = self.fusion
+        return {
+            "version": 1,
+            "fusion": {"mode": f.mode, "rrf_k": f.rrf_k, "w_dense": f.w_dense, "w_bm25": f.w_bm25, "depth": f.depth},
+            "abstain": {"features": list(self.features), "mean": self.mean, "scale": self.scale,
+                        "coef": self.coef, "intercept": self.intercept, "threshold": self.threshold},
+            "info": self.info,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Calibration:
+        ab = data["abstain"]
+        return cls(fusion=FusionConfig(**data["fusion"]), features=tuple(ab["features"]),
+                   mean=[float(x) for x in ab["mean"]], scale=[float(x) for x in ab["scale"]],
+                   coef=[float(x) for x in ab["coef"]], intercept=float(ab["intercept"]),
+                   threshold=float(ab["threshold"]), info=data.get("info", {}))
+
+    def save(self, path: Path) -> None:
+        from graph.material_store import atomic_write_text
+
+        atomic_write_text(Path(path), json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n")
+
+
+def load_calibration(path: Path | None = None) -> Calibration:
+    """The committed calibration; built-in defaults (and a warning) when the file is missing or bad."""
+    path = Path(path or CALIBRATION_PATH)
+    try:
+        return Calibration.from_json(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        log.warning("no rumour-check calibration at %s; using built-in defaults", path)
+    except (ValueError, KeyError, TypeError) as exc:
+        log.error("rumour-check calibration %s is invalid (%s); using built-in defaults", path, exc)
+    return Calibration()

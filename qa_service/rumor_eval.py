@@ -1,0 +1,225 @@
+"""Evaluate and calibrate the rumour check on query sets.
+
+Query files are JSON lines: covered queries `{"q", "expect", "kind"}` (expect: the material id
+that answers it) and uncovered ones `{"q", "near"}` (no vetted material answers it; `near` names
+the closest one, a tempting wrong answer). Figures: Recall@1/@3 and MRR of the ranking, how many
+covered queries are answered with the right material, how many are answered with a wrong one,
+and how many uncovered ones are abstained on.
+
+The abstention model is a small L2-regularised logistic regression (Newton steps, numpy only)
+over `rumor_calibration.FEATURES`; the threshold is chosen on the same tuning data.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+from graph.text_normalizer import normalize
+from qa_service.material_retrieval import FusionConfig
+from qa_service.rumor_calibration import FEATURES, Calibration
+from qa_service.rumor_check import ClauseEvidence, RumorChecker
+
+
+@dataclass
+class Query:
+    q: str
+    expect: str | None  # None: uncovered
+    kind: str = ""
+    near: str | None = None
+    source: str = ""  # file it came from
+
+
+@dataclass
+class Evidence:
+    query: Query
+    clauses: list[tuple[list[str], list[dict]]] = field(default_factory=list)  # (ranking, top features)
+
+
+def load_queries(paths: list[Path]) -> list[Query]:
+    out = []
+    for path in paths:
+        for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path}:{n}: not JSON: {exc}") from exc
+            if "q" not in row or not ("expect" in row or "near" in row):
+                raise ValueError(f"{path}:{n}: needs q and expect (covered) or near (uncovered)")
+            expect = row.get("expect")
+            out.append(Query(q=row["q"], expect=expect or None, kind=row.get("kind", "uncovered" if not expect else ""),
+                             near=row.get("near"), source=Path(path).name))
+    return out
+
+
+def gather(checker: RumorChecker, queries: list[Query], fusion: FusionConfig | None = None) -> list[Evidence]:
+    """Run retrieval once per query; the evidence can then be scored under any calibration."""
+    index = checker.index()
+    out = []
+    for query in queries:
+        evidence: list[ClauseEvidence] = checker.gather(normalize(query.q), fusion, index=index)
+        out.append(Evidence(query, [([c.material_id for c in ev.retrieval.candidates], ev.features)
+                                    for ev in evidence]))
+    return out
+
+
+def decide(ev: Evidence, calibration: Calibration) -> tuple[list[str], dict | None, float]:
+    """Ranking, top features and confidence of the best-supported clause."""
+    best = (ev.clauses[0][0], None, -1.0)
+    for ranking, feats in ev.clauses:
+        if feats:
+            p = calibration.probability(feats[0])
+            if p > best[2]:
+                best = (ranking, feats[0], p)
+    return best[0], best[1], max(best[2], 0.0)
+
+
+def metrics(evidence: list[Evidence], calibration: Calibration) -> dict:
+    return pooled_metrics([(evidence, calibration)])
+
+
+def pooled_metrics(parts: list[tuple[list[Evidence], Calibration]]) -> dict:
+    """Figures over several evidence sets, each scored with its own calibration (cross-validation)."""
+    rr, r1, r3, answered_right, answered_wrong, abstained, n_cov, n_unc = [], 0, 0, 0, 0, 0, 0, 0
+    by_kind: dict[str, list[int]] = {}
+    for evidence, calibration in parts:
+        for e in evidence:
+            ranking, _, p = decide(e, calibration)
+            matched = p >= calibration.threshold
+            if not e.query.expect:
+                n_unc += 1
+                abstained += not matched
+                continue
+            n_cov += 1
+            rank = ranking.index(e.query.expect) + 1 if e.query.expect in ranking else 0
+            rr.append(1.0 / rank if rank else 0.0)
+            r1 += rank == 1
+            r3 += 0 < rank <= 3
+            answered_right += matched and rank == 1
+            answered_wrong += matched and rank != 1
+            by_kind.setdefault(e.query.kind or "-", []).append(int(0 < rank <= 3))
+    n = max(n_cov, 1)
+    return {
+        "covered": n_cov, "uncovered": n_unc,
+        "recall@1": round(r1 / n, 4), "recall@3": round(r3 / n, 4), "mrr": round(float(np.sum(rr)) / n, 4),
+        "answered_correct": round(answered_right / n, 4), "answered_wrong": round(answered_wrong / n, 4),
+        "uncovered_abstained": round(abstained / n_unc, 4) if n_unc else None,
+        "recall@3_by_kind": {k: round(sum(v) / len(v), 4) for k, v in sorted(by_kind.items())},
+    }
+
+
+def evaluate_modes(checker: RumorChecker, queries: list[Query]) -> dict[str, dict]:
+    """Hybrid (calibrated fusion) side by side with BM25 alone and embeddings alone."""
+    base = checker.calibration.fusion
+    return {mode: metrics(gather(checker, queries, base if mode == "hybrid" else base.with_mode(mode)),
+                          checker.calibration)
+            for mode in ("hybrid", "bm25", "dense")}
+
+
+# --- fitting --------------------------------------------------------------------------------------
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, iterations: int = 50
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """Standardise, then Newton's method on the L2-penalised log-loss; returns mean, scale, coef, intercept."""
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
+    # Balance classes so the intercept does not simply follow how many negatives were written.
+    weights = np.where(y == 1, 0.5 / max(y.mean(), 1e-9), 0.5 / max(1 - y.mean(), 1e-9))
+    w = np.zeros(z.shape[1])
+    penalty = np.full(z.shape[1], l2)
+    penalty[-1] = 0.0
+    for _ in range(iterations):
+        p = 1.0 / (1.0 + np.exp(-np.clip(z @ w, -40, 40)))
+        grad = z.T @ (weights * (p - y)) + penalty * w
+        hess = (z * (weights * p * (1 - p))[:, None]).T @ z + np.diag(penalty + 1e-9)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return mean, scale, w[:-1], float(w[-1])
+
+
+def _material(e: Evidence) -> str:
+    """The material a query is about (expected, or nearly answered by): its questions stay together."""
+    return e.query.expect or e.query.near or e.query.q
+
+
+def _fit_model(evidence: list[Evidence], calibration: Calibration, l2: float, rounds: int) -> Calibration:
+    for _ in range(rounds):
+        rows, labels = [], []
+        for e in evidence:
+            ranking, feats, _ = decide(e, calibration)
+            if feats is None:
+                continue
+            rows.append([feats[f] for f in calibration.features])
+            labels.append(1.0 if e.query.expect and ranking and ranking[0] == e.query.expect else 0.0)
+        mean, scale, coef, intercept = fit_logistic(np.array(rows), np.array(labels), l2)
+        calibration = replace(calibration, mean=mean.tolist(), scale=scale.tolist(), coef=coef.tolist(),
+                              intercept=intercept)
+    return calibration
+
+
+def fit_calibration(evidence: list[Evidence], fusion: FusionConfig, base: Calibration | None = None,
+                    l2: float = 1.0, rounds: int = 2, features: tuple[str, ...] = FEATURES,
+                    out_of_fold_threshold: bool = True, abstain_weight: float = 1.0) -> Calibration:
+    """Fit the abstention model on tuning evidence (gathered with `fusion`).
+
+    Positives: covered queries whose top material is the expected one. Negatives: uncovered
+    queries and covered ones ranked wrong (answering those would give an unrelated rebuttal).
+    Long messages pick their best clause with the current model, so fitting is repeated.
+    The threshold is chosen on leave-one-material-out probabilities: scored on its own tuning
+    data a model separates the classes better than it will on questions about new material, and
+    a threshold chosen there is too lax.
+    """
+    n = len(features)
+    start = replace(base or Calibration(), fusion=fusion, features=features, mean=[0.0] * n,
+                    scale=[1.0] * n, coef=[0.0] * n, intercept=0.0, threshold=0.5)
+    calibration = _fit_model(evidence, start, l2, rounds)
+    if not out_of_fold_threshold:
+        return replace(calibration, threshold=choose_threshold([(evidence, calibration)], abstain_weight))
+    groups: dict[str, list[Evidence]] = {}
+    for e in evidence:
+        groups.setdefault(_material(e), []).append(e)
+    parts = [(held, _fit_model([e for e in evidence if _material(e) != key], start, l2, rounds))
+             for key, held in groups.items()]
+    return replace(calibration, threshold=choose_threshold(parts, abstain_weight))
+
+
+def choose_threshold(parts: list[tuple[list[Evidence], Calibration]], abstain_weight: float = 1.0) -> float:
+    """The threshold maximising right answers on covered plus `abstain_weight` x abstentions on
+    uncovered queries, each query scored by the calibration of its part."""
+    pos, neg = [], []
+    for evidence, calibration in parts:
+        for e in evidence:
+            ranking, _, p = decide(e, calibration)
+            if e.query.expect:
+                pos.append((p, bool(ranking) and ranking[0] == e.query.expect))
+            else:
+                neg.append(p)
+    best_t, best_score = 0.5, -1.0
+    for t in np.linspace(0.05, 0.95, 91):
+        right = sum(1 for p, ok in pos if ok and p >= t) / max(len(pos), 1)
+        abstain = sum(1 for p in neg if p < t) / max(len(neg), 1)
+        score = right + abstain_weight * abstain
+        if score > best_score + 1e-9:
+            best_t, best_score = float(t), score
+    return round(best_t, 3)
+
+
+def cross_validate(folds: dict[str, list[Evidence]], fusion: FusionConfig, **fit_options) -> dict:
+    """Fit on all folds but one, score the one left out; per-fold and pooled held-out figures."""
+    parts, out = [], {}
+    for held_out, evidence in folds.items():
+        tune = [e for name, ev in folds.items() if name != held_out for e in ev]
+        calibration = fit_calibration(tune, fusion, **fit_options)
+        parts.append((evidence, calibration))
+        out[held_out] = {**metrics(evidence, calibration), "threshold": calibration.threshold}
+    out["pooled"] = pooled_metrics(parts)
+    return out

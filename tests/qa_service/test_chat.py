@@ -1,0 +1,148 @@
+"""The chat entry point: bad input, routing between policy answers and the rumour checker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from graph.unit_registry import UnitRegistry
+from qa_service.chat import ChatService
+from qa_service.policy_qa import PolicyQA
+from qa_service.sessions import InMemorySessionStore
+from tests.qa_service.policy_fixtures import mini_plan
+
+POLICY = PolicyQA([mini_plan()], None, UnitRegistry.load())
+KEYS = {"intent", "answer", "confidence", "abstained", "measures", "targets", "units", "citations"}
+
+
+@dataclass
+class FakeRumorResult:
+    matched: bool
+    confidence: float
+    reply: str = "【谣言】隔夜菜正常冷藏后食用不会致癌。（来源：科普中国）"
+
+    def to_json(self) -> dict:
+        return {"matched": self.matched, "verdict": "谣言" if self.matched else None, "reply": self.reply,
+                "materials": [], "confidence": self.confidence}
+
+
+@dataclass
+class FakeRumorChecker:
+    known: dict[str, float] = field(default_factory=dict)  # message -> confidence of a match
+    calls: list = field(default_factory=list)
+
+    def check(self, text: str, log_unanswered: bool = True):
+        self.calls.append((text, log_unanswered))
+        for key, confidence in self.known.items():
+            if key in text:
+                return FakeRumorResult(True, confidence)
+        return FakeRumorResult(False, 0.05, "暂时还没有经过核实的相关科普材料。")
+
+
+class BrokenChecker:
+    def check(self, text: str, log_unanswered: bool = True):
+        raise RuntimeError("index missing")
+
+
+def service(rumor=None) -> ChatService:
+    return ChatService(POLICY, InMemorySessionStore(), rumor)
+
+
+@pytest.mark.parametrize("question, problem_words", [
+    ("", "不能为空"),
+    ("   ", "不能为空"),
+    ("谁" * 501, "过长"),
+    ("？？？！！！", "没有识别到文字"),
+    ("😀😀👍", "没有识别到文字"),
+    ("Who leads the science base programme?", "中文"),
+    ("<script>alert('x')</script>", "没有识别到文字"),
+])
+def test_bad_input_gets_a_clear_chinese_answer(question, problem_words):
+    r = service().answer(question)
+    assert set(r) == KEYS and r["intent"] == "invalid" and r["abstained"]
+    assert problem_words in r["answer"]
+
+
+def test_html_around_a_real_question_is_stripped():
+    r = service().answer("<p>谁负责<b>科普教育基地建设</b>？</p>")
+    assert r["measures"][0]["title"] == "强化科普教育基地建设"
+    assert "<" not in r["answer"]
+
+
+def test_traditional_characters_and_full_width_punctuation():
+    r = service().answer("誰負責科普教育基地建設？")
+    assert r["measures"][0]["title"] == "强化科普教育基地建设"
+    r = service().answer("每年培育多少高素質農民?")
+    assert "3000" in r["answer"]
+
+
+def test_greeting_gets_a_hint():
+    r = service().answer("你好")
+    assert r["intent"] == "greeting" and "我可以回答" in r["answer"]
+
+
+def test_rumour_like_message_goes_to_the_rumour_checker():
+    checker = FakeRumorChecker({"隔夜菜": 0.93})
+    r = service(checker).answer("隔夜菜会致癌吗")
+    assert r["intent"] == "rumor" and r["rumor"]["matched"] is True
+    assert r["answer"] == r["rumor"]["reply"] and r["abstained"] is False
+    assert set(r) == KEYS | {"rumor"}
+
+
+def test_confident_policy_answer_does_not_ask_the_rumour_side():
+    checker = FakeRumorChecker({"科普": 0.99})
+    r = service(checker).answer("谁负责科普教育基地建设？")
+    assert r["intent"] == "resp" and checker.calls == []
+
+
+def test_unmatched_claim_gets_the_rumour_sides_honest_reply_and_is_logged():
+    checker = FakeRumorChecker()
+    r = service(checker).answer("听说喝醋能软化血管，是真的吗？")
+    assert r["intent"] == "rumor" and r["rumor"]["matched"] is False and r["abstained"]
+    assert checker.calls[-1][1] is True, "an unanswered claim is logged for the science team"
+
+
+def test_out_of_scope_non_claim_stays_a_policy_decline_without_logging():
+    checker = FakeRumorChecker()
+    r = service(checker).answer("社保卡丢了去哪里补办？")
+    assert r["intent"] == "oos" and "方案中未涉及" in r["answer"]
+    assert all(logged is False for _, logged in checker.calls), "policy misses are not rumour log entries"
+
+
+def test_broken_rumour_checker_leaves_policy_answers_working():
+    r = service(BrokenChecker()).answer("隔夜菜会致癌吗")
+    assert r["intent"] != "rumor" and r["abstained"]
+    r = service(BrokenChecker()).answer("应急科普由哪个部门牵头？")
+    assert r["intent"] == "lead"
+
+
+def test_rumour_checker_can_be_looked_up_late():
+    holder = {}
+    chat = ChatService(POLICY, InMemorySessionStore(), rumor_provider=lambda: holder.get("checker"))
+    assert chat.answer("隔夜菜会致癌吗")["intent"] != "rumor"
+    holder["checker"] = FakeRumorChecker({"隔夜菜": 0.9})
+    assert chat.answer("隔夜菜会致癌吗")["intent"] == "rumor"
+
+
+def test_session_state_is_json_and_forget_clears_it():
+    sessions = InMemorySessionStore()
+    chat = ChatService(POLICY, sessions)
+    chat.answer("保障经费投入由哪个部门负责？", "wx-openid-1")
+    state = sessions.get("wx-openid-1")
+    assert state["focus_unit"] == "区财政局" and state["intent"] == "resp"
+    chat.forget("wx-openid-1")
+    assert sessions.get("wx-openid-1") is None
+
+
+def test_administrative_and_who_questions_do_not_go_to_the_rumour_side():
+    checker = FakeRumorChecker({"科技馆": 0.99, "停车": 0.99})
+    chat = service(checker)
+    assert chat.answer("区里的科技馆几点开门？")["intent"] == "oos"
+    assert chat.answer("区里的停车收费标准由谁制定？")["intent"] != "rumor"
+    assert checker.calls == [], "no rumour lookup for questions no vetted material answers"
+
+
+def test_definition_questions_may_be_answered_by_material():
+    checker = FakeRumorChecker({"转基因": 0.95})
+    assert service(checker).answer("什么是转基因？")["intent"] == "rumor"
