@@ -55,7 +55,14 @@ _UNIT_LISTS = {"leadUnits": "lead_units", "coUnits": "co_units", "localUnits": "
 
 # The default graph is the RDF merge of all plan graphs, so a fact two plans state (a shared unit's
 # label) appears once to queries; oxigraph's union-of-graphs mode would return it once per plan.
-_MERGE_INTO_DEFAULT = "DROP SILENT DEFAULT ; INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+# Kept up to date per changed plan (a full recompute made each write slower as plans accumulate):
+# before a plan graph goes, drop from the default graph what no other plan states; after it is
+# written, add its triples.
+_UNMERGE_PLAN = (
+    "DELETE { ?s ?p ?o } WHERE { GRAPH <%s> { ?s ?p ?o } "
+    "FILTER NOT EXISTS { GRAPH ?other { ?s ?p ?o } FILTER(?other != <%s>) } }"
+)
+_MERGE_PLAN = "INSERT { ?s ?p ?o } WHERE { GRAPH <%s> { ?s ?p ?o } }"
 _PLAN_IDS_QUERY = """
 SELECT DISTINCT ?id WHERE { GRAPH ?g { ?p a kepu:Plan ; dcterms:identifier ?id } } ORDER BY ?id
 """
@@ -169,15 +176,22 @@ class OxigraphStore(GraphStore):
     # ------------------------------------------------------------------ writing
 
     def put_plan(self, plan: PlanRecord) -> None:
-        triples = plan_to_graph(plan)  # build before touching the disk: a bad record writes nothing
+        self.put_plans([plan])
+
+    def put_plans(self, plans: list[PlanRecord]) -> None:
+        """Write several plans in one generation: all of them become visible together, or none."""
+        # Build before touching the disk: a bad record writes nothing.
+        graphs = [(plan_graph_iri(plan.id), plan_to_graph(plan)) for plan in plans]
 
         def change(store: ox.Store, dataset: Dataset) -> None:
-            gid = plan_graph_iri(plan.id)
-            dataset.remove_graph(gid)
-            graph = dataset.graph(gid)
-            graph += triples
+            for gid, triples in graphs:
+                store.update(_UNMERGE_PLAN % (gid, gid))
+                dataset.remove_graph(gid)
+                graph = dataset.graph(gid)
+                graph += triples
+                store.update(_MERGE_PLAN % gid)
 
-        self._write(change, f"put plan {plan.id}")
+        self._write(change, "put plan " + ", ".join(plan.id for plan in plans))
 
     def remove_plan(self, plan_id: str) -> None:
         gid = plan_graph_iri(plan_id)
@@ -185,6 +199,7 @@ class OxigraphStore(GraphStore):
         def change(store: ox.Store, dataset: Dataset) -> None:
             if not store.contains_named_graph(ox.NamedNode(gid)):
                 raise PlanNotFound(f"no plan {plan_id!r}", f"未找到方案：{plan_id}")
+            store.update(_UNMERGE_PLAN % (gid, gid))
             dataset.remove_graph(gid)
 
         self._write(change, f"remove plan {plan_id}")
@@ -257,7 +272,6 @@ class OxigraphStore(GraphStore):
         try:
             change(store, dataset)
             failpoint("graph-building")
-            store.update(_MERGE_INTO_DEFAULT)
             store.flush()
         finally:
             # Close RocksDB (and stop its background compactions) before anyone may open the

@@ -15,6 +15,11 @@ class GraphStore(ABC):
     def put_plan(self, plan: PlanRecord) -> None:
         """Write a plan, replacing any plan with the same id atomically."""
 
+    def put_plans(self, plans: list[PlanRecord]) -> None:
+        """Write several plans; stores that can make this one atomic step override it."""
+        for plan in plans:
+            self.put_plan(plan)
+
     @abstractmethod
     def remove_plan(self, plan_id: str) -> None:
         """Delete one plan; raises PlanNotFound if absent."""
