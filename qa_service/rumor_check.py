@@ -31,7 +31,7 @@ MAX_CHARS = 2000
 PUBLIC = frozenset({"approved"})
 SHORT_MESSAGE = 60  # longer messages are also checked clause by clause
 MAX_CLAUSES = 24
-MAX_EMBEDDED = 4  # texts embedded per message: the whole of it and its three likeliest clauses
+MAX_EMBEDDED = 4  # texts embedded per long message: all of it and its three likeliest clauses
 MAX_SUMMARY = 220
 SHOWN_MATERIALS = 3
 RANKED = 20  # candidates kept per clause: enough for Recall@3/MRR, few enough to stay fast
@@ -100,7 +100,8 @@ def check_input(text: str | None) -> str:
 
 
 def split_clauses(text: str) -> list[str]:
-    """The whole message (if short) or its sentences, and the clauses of long sentences."""
+    """A short message whole; a long one whole (first 400 characters) and as its sentences and the
+    clauses of its long sentences."""
     if len(text) <= SHORT_MESSAGE:
         return [text]
     out = [text[:400]]
@@ -127,7 +128,7 @@ def _likely_clauses(index: PassageIndex, clauses: list[str]) -> list[str]:
     def weight(clause: str) -> float:
         return sum(index.idf(t) for t in set(index.tokenizer.tokens(clause)) if t in vocabulary)
 
-    ranked = sorted(clauses[1:], key=weight, reverse=True)[: MAX_EMBEDDED - 1]
+    ranked = set(sorted(clauses[1:], key=weight, reverse=True)[: MAX_EMBEDDED - 1])
     return [clauses[0], *(c for c in clauses[1:] if c in ranked)]
 
 

@@ -105,7 +105,7 @@ def check(
     if as_json:
         _print_json(result.to_json())
         return
-    console.print(result.reply, highlight=False, markup=False)
+    console.print(result.reply, highlight=False, markup=False, soft_wrap=True)
     for m in result.materials:
         console.print(f"  · {m.id}（{m.verdict}，置信度 {m.score:.2f}）", highlight=False, markup=False)
 
