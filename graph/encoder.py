@@ -231,7 +231,21 @@ class Encoder:
         _check_texts(texts)
         if len(texts) <= 1:
             return np.stack([self.encode_query(t) for t in texts]) if texts else self._empty()
-        return self._st_encode([self.info.query_prefix + t for t in texts], QUERY_MAX_TOKENS)
+        # Long forwarded messages are checked clause by clause and repeat across users: serve
+        # clauses seen before from the cache and batch only the new ones (under load the uncached
+        # batches held the model lock and set the p99 of every other request).
+        cached = [self._cache.get(t) for t in texts]
+        missing = [i for i, v in enumerate(cached) if v is None]
+        if len(missing) == 1:
+            cached[missing[0]] = self.encode_query(texts[missing[0]])
+        elif missing:
+            fresh = self._st_encode([self.info.query_prefix + texts[i] for i in missing], QUERY_MAX_TOKENS)
+            for i, vector in zip(missing, fresh, strict=True):
+                vector = vector.copy()
+                vector.setflags(write=False)
+                self._cache.put(texts[i], vector)
+                cached[i] = vector
+        return np.stack(cached)
 
     def encode_passages(
         self, texts: list[str], batch_size: int = 32, show_progress: bool = False
