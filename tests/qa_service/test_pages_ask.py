@@ -221,8 +221,7 @@ def test_dot_labels_are_escaped_and_svg_has_no_script():
     source = to_dot(picture)
     assert '\\"hi\\"' in source and "\\\\" in source
     renderer = SvgRenderer()
-    if not renderer.available:
-        pytest.skip("Graphviz `dot` not installed")
+    assert renderer.available, "Graphviz `dot` is missing: run `make system-deps`"
     svg = renderer.render(picture)
     assert svg is not None and svg.startswith("<svg")
     assert "<script" not in svg and "&lt;script&gt;" in svg
