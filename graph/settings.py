@@ -62,6 +62,9 @@ class Settings:
     max_body_bytes: int = 256 * 1024  # /api and pages
     wechat_max_body_bytes: int = 64 * 1024
     cors_origins: tuple[str, ...] = ()  # none: no CORS headers at all (same-origin only)
+    # Query vectors kept per process (384 floats each: 20,000 ≈ 31 MB). Viral rumours and forwarded
+    # messages repeat across users; an LRU smaller than the texts in circulation hits nothing.
+    query_cache_size: int = 20_000
 
     @classmethod
     def from_env(cls, data_dir: str | Path | None = None) -> Settings:
@@ -85,6 +88,7 @@ class Settings:
             max_body_bytes=_env_int("KEPU_MAX_BODY_BYTES", 256 * 1024),
             wechat_max_body_bytes=_env_int("KEPU_WECHAT_MAX_BODY_BYTES", 64 * 1024),
             cors_origins=_env_list("KEPU_CORS_ORIGINS"),
+            query_cache_size=_env_int("KEPU_QUERY_CACHE_SIZE", 20_000),
         )
 
     def with_data_dir(self, data_dir: str | Path) -> Settings:

@@ -8,6 +8,7 @@ import re
 import time
 from collections.abc import Callable
 
+from graph.lru import GenerationCache
 from graph.settings import Settings
 from qa_service import answer_format as fmt
 from qa_service.intent import not_for_rumours
@@ -17,6 +18,7 @@ from qa_service.sessions import SessionStore, open_session_store
 
 log = logging.getLogger(__name__)
 
+ANSWER_CACHE_SIZE = 20_000  # answers remembered per generation of plans and material
 _GREETING = re.compile(r"^(你好|您好|嗨|哈喽|在吗|在不在|早上好|晚上好|谢谢|多谢|感谢)[啊呀吗！!。.？?～~\s]*$")
 GREETING_ANSWER = "您好！我是科普政策问答助手。" + fmt.HINT
 # Messages that ask whether something is true, or pass on a warning: rumour-shaped.
@@ -55,6 +57,7 @@ class ChatService:
         self._rumor = rumor
         self._rumor_provider = rumor_provider
         self.params = policy.params
+        self._answers = GenerationCache(ANSWER_CACHE_SIZE)
 
     @property
     def rumor(self):
@@ -79,18 +82,45 @@ class ChatService:
         if _GREETING.match(text):
             return _response("greeting", GREETING_ANSWER)
         previous = self.sessions.get(session_id) if session_id else None
+        # A question that does not follow up on an earlier one has one answer per generation of the
+        # plans and of the material: repeated questions (the common case) come from the cache.
+        generation = self._generation() if previous is None else None
+        cached = self._answers.lookup(generation, (text, question)) if generation else None
+        if cached is None:
+            body, state = self._answer(text, question, previous)
+            if generation:
+                self._answers.store(generation, (text, question), (body, state))
+        else:
+            body, state = cached
+        body = dict(body)  # callers may add to the top level; the cached nested parts stay read-only
+        if session_id:
+            self.sessions.put(session_id, {**state, "question": text, "at": time.time()})
+        log.debug("answered intent=%s confidence=%.3f in %.1f ms", body["intent"], body["confidence"],
+                  (time.perf_counter() - started) * 1000)
+        return body
+
+    def _answer(self, text: str, question: str, previous: dict | None) -> tuple[dict, dict]:
+        """The response body and the conversation state it leaves."""
         result = self.policy.answer(text, previous)
         body = result.to_json()
         rumor = self._rumor_instead(text, question, result)
         if rumor is not None:
             body = _response("rumor", rumor.get("reply") or fmt.OOS_ANSWER, rumor.get("confidence") or 0.0,
                              not rumor.get("matched"), rumor=rumor)
-        if session_id:
-            state = (result.state or {"intent": result.intent}) if rumor is None else {"intent": "rumor"}
-            self.sessions.put(session_id, {**state, "question": text, "at": time.time()})
-        log.debug("answered intent=%s confidence=%.3f in %.1f ms", body["intent"], body["confidence"],
-                  (time.perf_counter() - started) * 1000)
-        return body
+        state = (result.state or {"intent": result.intent}) if rumor is None else {"intent": "rumor"}
+        return body, state
+
+    def _generation(self) -> tuple | None:
+        """The data answers come from now: the policy index and the rumour checker's index and
+        calibration (None when the rumour side is not ready: then nothing is cached)."""
+        self.policy.maybe_reload()
+        checker = self.rumor
+        if checker is None:
+            return (self.policy.built, None, None)
+        try:
+            return (self.policy.built, checker.index(), checker.calibration)
+        except Exception:  # noqa: BLE001 - not ready or broken: answer without caching
+            return None
 
     def _rumor_instead(self, text: str, raw: str, result) -> dict | None:
         """The rumour JSON when the message is better answered as a rumour, else None."""

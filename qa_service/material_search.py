@@ -12,6 +12,7 @@ import html
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
+from graph.lru import GenerationCache
 from graph.material_store import STATUSES, VERDICTS, MaterialRecord
 from graph.passage_index import PassageIndex
 from graph.text_normalizer import normalize
@@ -19,6 +20,7 @@ from qa_service.material_retrieval import Candidate, FusionConfig
 from qa_service.rumor_check import InvalidText, RumorChecker
 
 MAX_K = 50
+RESULT_CACHE_SIZE = 5_000  # result pages remembered per index generation
 MAX_QUERY = 200
 SNIPPET_CHARS = 120
 SEMANTIC_NEIGHBOURS = 10  # materials found by meaning alone (no shared word) that are kept
@@ -122,6 +124,7 @@ class MaterialSearch:
     def __init__(self, checker: RumorChecker, fusion: FusionConfig | None = None):
         self.checker = checker
         self.fusion = fusion or FusionConfig(**{**checker.calibration.fusion.__dict__, "depth": 96})
+        self._results = GenerationCache(RESULT_CACHE_SIZE)  # pages of the current index generation
 
     def search(self, q: str = "", *, topic: str | None = None, audience: str | None = None,
                verdict: str | None = None, status: str = "approved", k: int = 10, offset: int = 0) -> SearchResult:
@@ -136,9 +139,18 @@ class MaterialSearch:
         if not 1 <= k <= MAX_K or offset < 0:
             raise InvalidText("bad paging", f"k 应在 1 到 {MAX_K} 之间，offset 不能为负数。")
         index = self.checker.index()
+        query = normalize(q)
+        key = (q, query, topic, audience, verdict, status, k, offset)
+        result = self._results.lookup((index,), key)
+        if result is None:
+            result = self._search(index, q, query, topic, audience, verdict, status, k, offset)
+            self._results.store((index,), key, result)
+        return result
+
+    def _search(self, index: PassageIndex, q: str, query: str, topic: str | None, audience: str | None,
+                verdict: str | None, status: str, k: int, offset: int) -> SearchResult:
         statuses = frozenset(STATUSES) if status == "all" else frozenset({status})
         filters = {"topic": topic, "audience": audience, "verdict": verdict}
-        query = normalize(q)
         if not query:
             ranked = sorted((m for m in index.materials.values() if m.status in statuses),
                             key=lambda m: (m.updated_at, m.id), reverse=True)

@@ -102,6 +102,11 @@ class PolicyQA:
     # ------------------------------------------------------------------ state
 
     @property
+    def built(self) -> _Built:
+        """The generation answers come from now (replaced whole when the store publishes new plans)."""
+        return self._built
+
+    @property
     def index(self) -> PolicyIndex:
         return self._built.index
 

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from graph.errors import GraphError, ModelUnavailable
+from graph.lru import GenerationCache
 from graph.material_store import UnansweredLog, unanswered_log
 from graph.passage_index import IndexHandle, PassageIndex
 from graph.settings import Settings
@@ -34,6 +35,7 @@ MAX_CLAUSES = 24
 MAX_EMBEDDED = 4  # texts embedded per long message: all of it and its three likeliest clauses
 MAX_SUMMARY = 220
 SHOWN_MATERIALS = 3
+RESULT_CACHE_SIZE = 20_000  # checked messages remembered per index generation
 RANKED = 20  # candidates kept per clause: enough for Recall@3/MRR, few enough to stay fast
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*")
 _CLAUSE = re.compile(r"[^，,：:]+[，,：:]?")
@@ -157,6 +159,9 @@ class RumorChecker:
         self.calibration = calibration or load_calibration()
         self.retriever = HybridRetriever(self.calibration.fusion)
         self.unanswered = unanswered
+        # Checked messages of the current index and calibration: a rumour going round arrives
+        # thousands of times in the same words, and each check costs a model call and a retrieval.
+        self._results = GenerationCache(RESULT_CACHE_SIZE)
 
     # -- plumbing ----------------------------------------------------------------------------
     def index(self) -> PassageIndex:
@@ -215,13 +220,22 @@ class RumorChecker:
         if not query:
             return RumorResult(matched=False, verdict=None, reply=LINKS_ONLY_REPLY)
         index = self.index()
+        generation = (index, self.calibration)
+        result = self._results.lookup(generation, query) if fusion is None else None
+        if result is None:
+            result = self._check(index, query, fusion)
+            if fusion is None:
+                self._results.store(generation, query, result)
+        if not result.matched and log_unanswered and self.unanswered is not None:
+            self.unanswered.record(query, result.ranking[0] if result.ranking else None, result.confidence)
+        return result
+
+    def _check(self, index: PassageIndex, query: str, fusion: FusionConfig | None) -> RumorResult:
         best, probs = self.best_clause(self.gather(query, fusion, index=index))
         ranking = [c.material_id for c in best.retrieval.candidates]
         confidence = probs[0] if probs else 0.0
         threshold = self.calibration.threshold
         if not probs or confidence < threshold:
-            if log_unanswered and self.unanswered is not None:
-                self.unanswered.record(query, ranking[0] if ranking else None, confidence)
             return RumorResult(matched=False, verdict=None, reply=NO_MATERIAL_REPLY, confidence=confidence,
                                query=best.clause, ranking=ranking)
         matches = []
