@@ -75,6 +75,7 @@ class Outcome:
     wechat_answered: int = 0
     wechat_unreadable: int = 0
     sent: int = 0
+    timeline: list[tuple[float, float]] = field(default_factory=list)  # (sent at, seconds taken)
 
 
 def schedule(requests: int, mix: dict[str, float], seed: int = 11) -> list[str]:
@@ -108,6 +109,7 @@ async def _one(session: aiohttp.ClientSession, kind: str, text: str, ask: AskEnd
         outcome.latencies.setdefault(kind, []).append(time.perf_counter() - started)
         return
     outcome.latencies.setdefault(kind, []).append(time.perf_counter() - started)
+    outcome.timeline.append((started, time.perf_counter() - started))
     outcome.status[status] += 1
     if kind == "wechat" and status == 200:
         try:
@@ -150,6 +152,16 @@ async def _run(base_url: str, kinds: list[str], texts: dict[str, list[str]], con
     return outcome, time.perf_counter() - started
 
 
+def _slow_by_window(timeline: list[tuple[float, float]], window: float = 5.0, slow: float = 0.3) -> dict:
+    """Requests slower than `slow` seconds per `window` seconds of the run: a warm-up tail (new texts
+    meeting empty caches) looks different from a steady one."""
+    if not timeline:
+        return {}
+    start = min(t for t, _ in timeline)
+    counts = Counter(int((t - start) // window) * int(window) for t, took in timeline if took > slow)
+    return {f"{k}s": v for k, v in sorted(counts.items())}
+
+
 def run_load(base_url: str, requests: int, concurrency: int, texts: dict[str, list[str]],
              mix: dict[str, float] | None = None, wechat: WeChatConfig | None = None, max_seconds: float = 900,
              timeout: float = 30.0) -> dict:
@@ -178,6 +190,7 @@ def run_load(base_url: str, requests: int, concurrency: int, texts: dict[str, li
         "wall_seconds": round(wall, 1),
         **summary,
         "by_kind": {k: latency_summary(v) for k, v in sorted(outcome.latencies.items())},
+        "slow_by_window": _slow_by_window(outcome.timeline),
         "wechat_answered": outcome.wechat_answered,
         "wechat_unreadable": outcome.wechat_unreadable,
         "client_cpu_seconds": round(cpu_seconds() - cpu_before, 1),

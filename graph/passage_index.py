@@ -26,6 +26,7 @@ import bm25s
 import faiss
 import numpy as np
 
+from graph import heap
 from graph.bm25_tokenizer import TextTokenizer, shared_tokenizer
 from graph.errors import IndexUnavailable
 from graph.material_store import MaterialRecord, atomic_write_text
@@ -339,9 +340,12 @@ class IndexHandle:
                 log.error("keeping the previous index: %s", exc)
                 self._seen = state  # do not retry a broken generation on every request
                 return self._index
+            replaced = self._index is not None
             self._index, self._seen = index, state
             log.info("passage index %s loaded (%d entries)", index.generation, len(index))
-            return index
+        if replaced:
+            heap.settle()  # a running service: keep the collector off the new generation
+        return index
 
     def _reload_in_background(self) -> None:
         with self._lock:

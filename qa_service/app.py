@@ -11,6 +11,7 @@ import logging
 
 from fastapi import FastAPI
 
+from graph import heap
 from graph.settings import Settings
 from qa_service.protections import install_protections
 
@@ -42,4 +43,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             module.setup(app, settings)
         app.include_router(module.router)
     install_protections(app, settings)  # rate limits, size caps, error handlers, CORS, headers
+    heap.settle()  # the loaded data out of the garbage collector's way (graph/heap.py)
     return app

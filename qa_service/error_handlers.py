@@ -10,9 +10,10 @@ answers with: JSON `{"detail": ...}`, or a small HTML page when a browser asked 
 from __future__ import annotations
 
 import html
+import itertools
 import logging
 import re
-import uuid
+import secrets
 from http import HTTPStatus
 
 from fastapi import FastAPI, Request
@@ -61,6 +62,12 @@ def error_response(scope: Scope, status: int, message: str, headers: dict[str, s
     return JSONResponse({"detail": message}, status_code=status, headers=headers)
 
 
+# Request ids: a random prefix per process and a counter (unique across workers and restarts
+# without a system call per request, which uuid4 makes).
+_ID_PREFIX = secrets.token_hex(4)
+_ID_COUNTER = itertools.count(1)
+
+
 def request_id_of(scope: Scope) -> str:
     return (scope.get("state") or {}).get("request_id", "-")
 
@@ -76,7 +83,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         given = Headers(scope=scope).get(REQUEST_ID_HEADER, "")
-        request_id = given if _CLIENT_REQUEST_ID.match(given) else uuid.uuid4().hex[:16]
+        request_id = given if _CLIENT_REQUEST_ID.match(given) else f"{_ID_PREFIX}{next(_ID_COUNTER):08x}"
         scope.setdefault("state", {})["request_id"] = request_id
         started = False
 

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graph import heap
 from graph.errors import GraphError
 from graph.records import PlanRecord
 from graph.settings import Settings
@@ -176,6 +177,7 @@ class PolicyQA:
             self.stats["reloads"] += 1
             if self._cache_path is not None:
                 embedding_cache.save(self._cache_path, self.encoder, self._cache)
+        heap.settle()  # keep the collector off the new generation (graph/heap.py)
         log.info("policy QA reloaded: %d plans, %d measures (generation %s)", len(plans),
                  len(self.index.measures), version)
         return True
