@@ -18,6 +18,7 @@ import logging
 import os
 import threading
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,6 +108,8 @@ class Encoder:
         started = time.perf_counter()
         self._lock = threading.Lock()  # one torch call at a time: it uses every core itself
         self._slots = threading.BoundedSemaphore(_cpu_count())  # concurrent single-thread ONNX calls
+        self._inflight: dict[str, Future] = {}  # texts being encoded now -> their result
+        self._inflight_lock = threading.Lock()
         try:
             self.info = read_model_info(self.model_dir)
             self._model = self._load_model()
@@ -190,10 +193,28 @@ class Encoder:
         """One question -> (dim,) vector; repeated questions come from a bounded LRU cache (read-only)."""
         _check_texts([text])
         vector = self._cache.get(text)
-        if vector is None:
+        if vector is not None:
+            return vector
+        # One model call per text even when several requests bring it at once (a message forwarded
+        # to many users, a rumour checked and searched together): later callers wait for the first.
+        with self._inflight_lock:
+            pending = self._inflight.get(text)
+            leader = pending is None
+            if leader:
+                pending = self._inflight[text] = Future()
+        if not leader:
+            return pending.result()
+        try:
             vector = self._encode_one_query(text)
             vector.setflags(write=False)
             self._cache.put(text, vector)
+            pending.set_result(vector)
+        except BaseException as exc:
+            pending.set_exception(exc)
+            raise
+        finally:
+            with self._inflight_lock:
+                del self._inflight[text]
         return vector
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:

@@ -266,3 +266,42 @@ def test_a_broken_onnx_export_leaves_torch_serving(tmp_path, caplog):
     assert broken.engine == "sentence-transformers"
     assert "ONNX query engine unavailable" in caplog.text
     assert broken.encode_query("隔夜菜会致癌吗").shape == (384,)
+
+
+@pytest.mark.slow
+def test_a_text_arriving_from_many_requests_at_once_is_encoded_once(encoder, monkeypatch):
+    calls: list[str] = []
+    real = encoder._encode_one_query
+
+    def slow_model_call(text: str) -> np.ndarray:  # a slow model call, so the requests overlap
+        calls.append(text)
+        time.sleep(0.3)
+        if "失败" in text:
+            raise RuntimeError("model call failed")
+        return real(text)
+
+    monkeypatch.setattr(encoder, "_encode_one_query", slow_model_call)
+    for text in ("同时到达的同一条转发消息（单次编码测试）", "模型调用失败的消息（单次编码测试）"):
+        results: list = []
+
+        def ask(text=text, results=results) -> None:
+            try:
+                results.append(encoder.encode_query(text))
+            except RuntimeError as exc:
+                results.append(exc)
+
+        threads = [threading.Thread(target=ask) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+        assert calls.count(text) == 1, "concurrent callers of one text must share one model call"
+        assert len(results) == 6
+        if "失败" in text:
+            assert all(isinstance(r, RuntimeError) for r in results)  # every waiter hears of the failure
+        else:
+            assert all(r is results[0] for r in results)
+    encoder.encode_query("模型调用失败的消息（单次编码测试）".replace("失败", "恢复"))
+    with pytest.raises(RuntimeError):  # a failure is not cached: the next caller tries again
+        encoder.encode_query("模型调用失败的消息（单次编码测试）")
+    assert calls.count("模型调用失败的消息（单次编码测试）") == 2
