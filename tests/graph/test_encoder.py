@@ -141,13 +141,10 @@ def test_repeated_question_is_served_from_the_cache(encoder):
     question = "喝隔夜茶会不会致癌？（缓存测试）"
     before = encoder.cache_info()
     first = encoder.encode_query(question)
-    started = time.perf_counter()
     second = encoder.encode_query(question)
-    elapsed = time.perf_counter() - started
     after = encoder.cache_info()
-    assert second is first
+    assert second is first  # the same read-only vector: no second model call (speed: `make bench`)
     assert after["hits"] == before["hits"] + 1 and after["misses"] == before["misses"] + 1
-    assert elapsed < 0.005, f"a cached question took {elapsed * 1000:.1f} ms"
     with pytest.raises(ValueError):
         second[0] = 1.0  # shared vectors are read-only
 

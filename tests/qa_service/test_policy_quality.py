@@ -1,10 +1,8 @@
 """Answer quality with the real model on the shipped plan: the dev set, the held-out half of our
-own question set, and in-process latency."""
+own question set (latency is measured by bench/ask_bench.py, not asserted here)."""
 
 from __future__ import annotations
 
-import statistics
-import time
 from pathlib import Path
 
 import pytest
@@ -70,28 +68,3 @@ def test_question_set_is_large_and_varied():
     kinds = [q["type"] for q in questions]
     assert len(questions) >= 120 and kinds.count("oos") >= 30
     assert {"resp", "lead", "reverse", "reverse_lead", "target", "structure", "basis", "followup"} <= set(kinds)
-
-
-def test_latency_in_process(chat):
-    """Targets (quiet 2-core machine): median < 20 ms, p99 < 60 ms wall time, query embedding included
-    (bench/ask_bench.py measures that). Here the part this code owns is asserted: everything but the
-    embedding, which is computed first and then comes from the encoder's cache."""
-    encoder = chat.policy.encoder
-    questions = [q["q"] for q in load_questions(OURS) if q["type"] != "followup"]
-    full, own = [], []
-    for i, question in enumerate(questions):
-        variant = f"{question}{'？' * (i % 3 + 1)}"  # not seen before: the embedding is computed
-        started = time.perf_counter()
-        chat.answer(variant)
-        full.append((time.perf_counter() - started) * 1000)
-        encoder.encode_query(variant.replace("？", "?"))  # what the answerer embeds (normalised)
-        started = time.perf_counter()
-        chat.answer(variant)
-        own.append((time.perf_counter() - started) * 1000)
-    full.sort()
-    own.sort()
-    report = (f"with embedding: median {statistics.median(full):.1f} ms, p99 {full[int(len(full) * 0.99)]:.1f} ms; "
-              f"without: median {statistics.median(own):.2f} ms, p99 {own[int(len(own) * 0.99)]:.2f} ms")
-    print(report)
-    assert statistics.median(own) < 10, report
-    assert own[int(len(own) * 0.99)] < 60, report
