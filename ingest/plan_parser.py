@@ -3,6 +3,8 @@
 Structure: chapter 一、 -> section （一） -> measure 1. ; a paragraph without a number that carries
 its own responsibility note is a measure too (ids …/p1, …/p2). Ids are plan id + clause path with
 arabic numbers, so re-ingesting a plan gives the same ids. Spans are offsets into the cleaned text.
+Rows of a responsibility table (任务分工表, Word or PDF) are read by table_measures: they give their
+units to the clauses they repeat, or become measures of their own (…/t3, clause label 分工表第3项).
 """
 
 from __future__ import annotations
@@ -17,18 +19,24 @@ from graph.records import ChapterRecord, MeasureRecord, PlanRecord, SectionRecor
 from graph.settings import Settings
 from graph.unit_registry import UnitRegistry
 from ingest.errors import EmptyFile, NoStructure, UnbalancedNote
+from ingest.plan_header import basis_of, read_title_block, title_block
 from ingest.plan_readers import read_plan_source
-from ingest.responsibility import NOTE_LINE, NoteSyntaxError, NoteUnits, UnitResolver, find_note, parse_note
+from ingest.plan_tables import PlanTable
+from ingest.responsibility import (
+    NOTE_LINE,
+    NoteSyntaxError,
+    NoteUnits,
+    UnitResolver,
+    close_of,
+    find_note,
+    parse_note,
+)
+from ingest.table_measures import GROUP_TITLE, TableTask, first_lead_rule, merge_more, merge_tables, read_task
 from ingest.targets import extract_targets
-from ingest.text_cleaner import PERIOD_LINE, STATUS_LINE, CleanText, Paragraph, clean_lines, clean_text
+from ingest.text_cleaner import CleanText, Paragraph, clean_lines, clean_text
 
 log = logging.getLogger(__name__)
 
-_STATUS = re.compile(r"(征求意见稿|送审稿|讨论稿|草案|草稿|代拟稿|审议稿|报批稿|修订稿|试行)")
-_PERIOD = re.compile(r"(\d{4})\s*[—–\-－~～至到]+\s*(\d{4})")
-_REGION = re.compile(r"^((?:[\u4e00-\u9fff]{1,8}?(?:自治州|自治县|省|市|区|县|旗))+)")
-_DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月(?:\d{1,2}日)?$")
-_DOC_NO = re.compile(r"([\u4e00-\u9fff]{1,8})\s*[〔\[［【（(]\s*(\d{4})\s*[〕\]］】）)]\s*(\d{1,4})\s*号")
 
 _cached: dict[tuple[str, float], UnitRegistry] = {}
 
@@ -64,7 +72,7 @@ def parse_plan_file(path: Path, plan_id: str | None = None, registry: UnitRegist
     started = time.perf_counter()
     document = read_plan_source(path)
     clean = clean_lines(document.lines, document.unit)
-    plan = _parse(clean, document.file, plan_id or plan_id_from_path(path), registry)
+    plan = _parse(clean, document.file, plan_id or plan_id_from_path(path), registry, document.tables)
     log.info("parsed plan %s from %s: %d measures, %d goals, %.3fs", plan.id, path.name,
              len(plan.measures), len(plan.goals), time.perf_counter() - started)
     return plan
@@ -82,23 +90,24 @@ def parse_plan_text(text: str, source_file: str, plan_id: str,
     return _parse(clean_text(text), source_file, plan_id, registry)
 
 
-def _parse(clean: CleanText, file: str, plan_id: str, registry: UnitRegistry | None) -> PlanRecord:
+def _parse(clean: CleanText, file: str, plan_id: str, registry: UnitRegistry | None,
+           tables: tuple[PlanTable, ...] = ()) -> PlanRecord:
     if not clean.paragraphs:
         raise EmptyFile("no text after cleaning", file)
     registry = registry if registry is not None else default_registry()
     paragraphs = list(clean.paragraphs)
-    head = _title_block(paragraphs)
+    head = title_block(paragraphs, starts_structure)
     plan = PlanRecord(id=plan_id, title="", source_file=file)
-    _read_title_block(plan, [p.text for p in paragraphs[:head]], Path(file).stem)
+    read_title_block(plan, [p.text for p in paragraphs[:head]], Path(file).stem)
     prefix = plan.region[-1] if plan.region[-1:] in ("区", "市", "县", "省") else registry.prefix
     compatible = not plan.region or plan.region == registry.region or plan.region.endswith(registry.region)
     resolver = UnitResolver(registry if compatible else None, prefix, plan.region)
-    walker = _Walker(plan, clean, resolver)
+    walker = _Walker(plan, clean, resolver, tables)
     walker.walk(paragraphs[head:])
     if not plan.measures:
         raise NoStructure("no numbered measures found", file, paragraphs[0].origin, unit=clean.unit,
                           detail=f"全文共{len(paragraphs)}段，未找到编号的措施条目")
-    plan.basis, plan.basis_titles = _basis(walker.preamble)
+    plan.basis, plan.basis_titles = basis_of(walker.preamble)
     plan.goal_text = "".join(walker.goal_paragraphs)
     plan.goals = extract_targets(plan.goal_text)
     for measure in plan.measures:
@@ -109,71 +118,6 @@ def _parse(clean: CleanText, file: str, plan_id: str, registry: UnitRegistry | N
     return plan
 
 
-def _title_block(paragraphs: list[Paragraph]) -> int:
-    """How many leading paragraphs are the title block (title, period, status, date)."""
-    count = 0
-    for para in paragraphs[:8]:
-        text = para.text
-        if starts_structure(text):
-            break
-        if STATUS_LINE.match(text) or PERIOD_LINE.match(text) or _DATE_LINE.match(text):
-            count += 1
-            continue
-        if len(text) <= 60 and "。" not in text and not text.endswith("；"):
-            count += 1
-            continue
-        break
-    return count
-
-
-def _read_title_block(plan: PlanRecord, block: list[str], fallback_title: str) -> None:
-    for text in block:
-        if not plan.status and (m := _STATUS.search(text)) and (STATUS_LINE.match(text) or "（" in text):
-            plan.status = m.group(1)
-        if not plan.period and (m := _PERIOD.search(text)):
-            plan.period = f"{m.group(1)}—{m.group(2)}"
-    titles = [t for t in block if not (STATUS_LINE.match(t) or PERIOD_LINE.match(t) or _DATE_LINE.match(t))]
-    title = titles[0] if titles else fallback_title
-    title = re.sub(r"[（(]\s*(征求意见稿|送审稿|讨论稿|草案|草稿|代拟稿|审议稿|报批稿|修订稿)\s*[）)]", "", title)
-    plan.title = title.strip()
-    bare = re.sub(r"^(?:关于印发|关于|中共)", "", plan.title)
-    if m := _REGION.match(bare):
-        plan.region = m.group(1)
-
-
-def _basis(preamble: list[str]) -> tuple[list[str], list[str]]:
-    """Document numbers the plan rests on (国发〔2021〕9号) and the 《titles》 written before them."""
-    numbers: list[str] = []
-    titles: list[str] = []
-    text = "".join(preamble)
-    books = _book_titles(text)
-    for m in _DOC_NO.finditer(text):
-        number = f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号"
-        if number in numbers:
-            continue
-        before = [title for title, end in books if end <= m.start()]
-        numbers.append(number)
-        titles.append(before[-1] if before else "")
-    return numbers, titles
-
-
-def _book_titles(text: str) -> list[tuple[str, int]]:
-    """Outermost 《…》 titles with the offset where each ends."""
-    out, depth, start = [], 0, 0
-    for i, ch in enumerate(text):
-        if ch == "《":
-            if depth == 0:
-                start = i
-            depth += 1
-        elif ch == "》" and depth:
-            depth -= 1
-            if depth == 0:
-                out.append((text[start : i + 1], i + 1))
-    return out
-
-
-
-
 # ---------------------------------------------------------------------------- structure
 
 _DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九", 0)}
@@ -181,7 +125,10 @@ _CHAPTER = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、．.]\s*"
 _SECTION = re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]\s*")
 _MEASURE = re.compile(r"^(\d{1,3})\s*[.．、](?!\d)\s*")
 _GOAL_TITLE = re.compile(r"目标$")
-_GROUP_TITLE = re.compile(r"^(.{1,12}?)科学素质提升(?:行动|工程)?$")
+_GROUP_TITLE = GROUP_TITLE
+# An appendix (附件1：…) leaves the chapters; a table's title line (重点任务分工表) ends a clause.
+_APPENDIX = re.compile(r"^附\s*[件表]\s*\d*\s*(?:[：:].{0,60})?$")
+_TABLE_TITLE = re.compile(r"(?:分工|责任|任务)[^。]{0,8}表$")
 
 
 def chinese_number(text: str) -> int | None:
@@ -231,8 +178,13 @@ class _Draft:
 
 
 class _Walker:
-    def __init__(self, plan: PlanRecord, clean: CleanText, resolver: UnitResolver):
+    def __init__(self, plan: PlanRecord, clean: CleanText, resolver: UnitResolver,
+                 tables: tuple[PlanTable, ...] = ()):
         self.plan, self.clean, self.resolver = plan, clean, resolver
+        self.tables = tables
+        self.tasks: list[TableTask] = []
+        self.table_groups: dict[int, str] = {}  # the last group row seen in each table
+        self.first_leads = bool(tables) and first_lead_rule(clean.text)
         self.chapter: ChapterRecord | None = None
         self.section: SectionRecord | None = None
         self.chapter_no = self.section_no = self.unnumbered = 0
@@ -248,8 +200,17 @@ class _Walker:
         for para in paragraphs:
             self._paragraph(para)
         self._close()
+        if self.tasks:
+            merge_tables(self.plan, self.tasks, self._unique)
+            for task in self.tasks:
+                self._record_units(task.units)
 
     def _paragraph(self, para: Paragraph) -> None:
+        if para.table_row is not None:
+            self._close()
+            self.pending, self.seen_structure = None, True
+            self._table_row(para, *para.table_row)
+            return
         chapter, section, measure = _match_level(para.text)
         if chapter or section:
             self._close()
@@ -279,17 +240,53 @@ class _Walker:
             self.pending, self.seen_structure = None, True
             self.draft = _Draft(self, para.start, para.origin, f"{measure.group(1)}.", int(measure.group(1)))
             self._add(para, measure.end())
-        elif NOTE_LINE.match(para.text):
+        elif NOTE_LINE.match(para.text) or (self.draft is not None and not self.draft.notes
+                                             and self._bare_note(para.text)):
             if self.draft is None and self.pending is not None:
                 self._start_unnumbered(self.pending)
             if self.draft is not None:
                 self._check(para.text, para)
-                self.draft.notes.append(para.text.strip().rstrip("。；;"))
+                note = para.text.strip().rstrip("。；;")
+                self.draft.notes.append(note[1:-1] if note[:1] in "（(" else note)
                 self.draft.end = para.end
             else:
                 log.debug("note line without a clause before it at %s", para.origin)
+        elif len(para.text) <= 60 and "。" not in para.text and (
+                _APPENDIX.match(para.text) or _TABLE_TITLE.search(para.text)):
+            self._close()
+            self.pending = None
+            if _APPENDIX.match(para.text):
+                self.chapter = self.section = None
+                self.chapter_no = self.section_no = 0
+                self.in_goal = False
         else:
             self._body(para)
+
+    def _bare_note(self, text: str) -> bool:
+        """A paragraph that is only a bracket of unit names (（区科协牵头，区教育局配合）): the note of
+        the clause before it, moved to a line of its own by a PDF's line breaking."""
+        text = text.strip().rstrip("。；;")
+        if len(text) < 4 or text[0] not in "（(" or text[-1] not in "）)" or close_of(text, 0) != len(text) - 1:
+            return False
+        return self.resolver.all_known(text[1:-1])
+
+    def _table_row(self, para: Paragraph, table_no: int, row_no: int) -> None:
+        table, row = self.tables[table_no], self.tables[table_no].rows[row_no]
+        if row.kind == "group":
+            self.table_groups[table_no] = row.task
+            return
+        previous = next((t for t in reversed(self.tasks) if t.table == table_no), None)
+        if row.kind == "more" and previous is not None:
+            merge_more(previous, row, table, self.resolver, self.first_leads, para.end)
+            return
+        title, text, units, note = read_task(row, table, self.resolver, self.first_leads)
+        if not title:
+            return
+        groups = [g for g in (self.table_groups.get(table_no, ""), *row.groups) if g]
+        ordinal = 1 + sum(1 for t in self.tasks if t.table == table_no)
+        self.tasks.append(TableTask(
+            row, title, text, units, note, row.number, groups, self.chapter, self.section,
+            len(self.plan.measures), SourceSpan(self.plan.source_file, para.start, para.end), ordinal, table_no))
 
     def _body(self, para: Paragraph) -> None:
         if self.draft is not None and not self.draft.notes:
@@ -355,6 +352,10 @@ class _Walker:
             source=SourceSpan(plan.source_file, draft.start, draft.end),
         )
         plan.measures.append(measure)
+        self._record_units(units)
+
+    def _record_units(self, units: NoteUnits) -> None:
+        plan = self.plan
         for name in units.unresolved:
             if name not in plan.unresolved_units:
                 plan.unresolved_units.append(name)

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import logging
 import re
-import statistics
 import zipfile
-from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.errors import CorruptFile, EmptyFile, NoTextLayer, UnsupportedFormat
-from ingest.text_cleaner import SourceLine, is_page_marker, normalize_line
+from ingest.errors import CorruptFile, EmptyFile, UnsupportedFormat
+from ingest.plan_tables import PlanTable, build_table
+from ingest.source import SourceDocument
+from ingest.table_readers import docx_grid, docx_rows, row_text
+from ingest.text_cleaner import SourceLine
 
 log = logging.getLogger(__name__)
 
@@ -24,14 +24,6 @@ TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 SUPPORTED_SUFFIXES = (*TEXT_SUFFIXES, ".docx", ".pdf")
 MAX_BYTES = 50 * 1024 * 1024
 _MD_MARKUP = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+(?=\S))|\*\*|__|`")
-
-
-@dataclass(frozen=True)
-class SourceDocument:
-    file: str  # the name shown to users and stored in spans
-    kind: str  # txt, md, docx, pdf
-    lines: tuple[SourceLine, ...]
-    unit: str = "行"  # what SourceLine.origin counts: 行, 段 (Word paragraph) or 页 (PDF page)
 
 
 def read_plan_source(path: Path) -> SourceDocument:
@@ -53,6 +45,8 @@ def read_plan_source(path: Path) -> SourceDocument:
     if suffix == ".docx":
         return read_docx(path)
     if suffix == ".pdf":
+        from ingest.pdf_reader import read_pdf
+
         return read_pdf(path)
     return read_text_file(path)
 
@@ -116,7 +110,8 @@ def read_text_file(path: Path) -> SourceDocument:
 
 
 def read_docx(path: Path) -> SourceDocument:
-    """Paragraphs and table cells of the body in document order (Word paragraphs are paragraphs)."""
+    """Paragraphs and table cells of the body in document order (Word paragraphs are paragraphs);
+    a responsibility table gives one line per row and a PlanTable."""
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
@@ -130,6 +125,7 @@ def read_docx(path: Path) -> SourceDocument:
                           detail="不是有效的 Word（.docx）文件") from exc
 
     lines: list[SourceLine] = []
+    tables: list[PlanTable] = []
     counter = 0
     numbering = _WordNumbering(document)
 
@@ -141,7 +137,34 @@ def read_docx(path: Path) -> SourceDocument:
         # Soft line breaks inside a Word paragraph are judged like plain text; its end is certain.
         lines.append(SourceLine(label + paragraph.text, counter, True))
 
+    def add_task_table(table: Table) -> bool:
+        if build_table(docx_grid(table, lambda p: p.text), [0] * len(table.rows)) is None:
+            return False
+        nonlocal counter
+        origins = []
+
+        def text_of(paragraph: Paragraph) -> str:
+            nonlocal counter
+            counter += 1  # cell paragraphs count like body paragraphs, for 第N段 in messages
+            return numbering.label(paragraph) + paragraph.text  # Word numbers empty 序号 cells too
+
+        grid, before = [], counter
+        for row in docx_rows(table, text_of):
+            grid.append(row)
+            origins.append(before + 1)
+            before = counter
+        found = build_table(grid, origins)
+        if found is None:
+            return False
+        for r, row in enumerate(found.rows):
+            if row.kind != "skip":
+                lines.append(SourceLine(row_text(row, True), row.origin, True, (len(tables), r)))
+        tables.append(found)
+        return True
+
     def add_table(table: Table) -> None:
+        if add_task_table(table):
+            return
         for row in table.rows:
             seen: set[int] = set()
             for cell in row.cells:
@@ -159,7 +182,7 @@ def read_docx(path: Path) -> SourceDocument:
             add_table(block)
         else:
             add_paragraph(block)
-    return SourceDocument(path.name, "docx", tuple(lines), "段")
+    return SourceDocument(path.name, "docx", tuple(lines), "段", tuple(tables))
 
 
 _CN_DIGITS = "零一二三四五六七八九"
@@ -252,91 +275,3 @@ class _WordNumbering:
             fmt = levels.get(k, ("decimal", "", 1))[0]
             text = text.replace(f"%{k + 1}", _format_number(counters.get(k, levels.get(k, ("", "", 1))[2]), fmt))
         return text
-
-
-# ---------------------------------------------------------------------------- PDF
-
-
-@dataclass
-class _PdfLine:
-    text: str
-    x0: float
-    x1: float
-    page: int
-    char_width: float
-
-
-def read_pdf(path: Path) -> SourceDocument:
-    """Text-layer lines; paragraph ends come from the layout (short lines, indented next lines)."""
-    import pdfplumber
-    from pdfminer.pdfparser import PDFSyntaxError
-
-    raw: list[_PdfLine] = []
-    try:
-        with pdfplumber.open(str(path)) as pdf:
-            for number, page in enumerate(pdf.pages, 1):
-                for line in page.extract_text_lines(layout=False, strip=True, return_chars=True):
-                    text = line.get("text", "")
-                    if not text.strip() or is_page_marker(normalize_line(text)):
-                        continue
-                    chars = [c for c in line.get("chars", []) if c.get("text", "").strip()]
-                    widths = [c["x1"] - c["x0"] for c in chars if not c["text"].isascii()]
-                    width = statistics.median(widths) if widths else (line["x1"] - line["x0"]) / max(len(text), 1)
-                    raw.append(_PdfLine(text, line["x0"], line["x1"], number, width))
-    except PDFSyntaxError as exc:
-        raise CorruptFile(f"cannot parse pdf: {exc}", path.name, detail="不是有效的 PDF 文件") from exc
-    except Exception as exc:  # pdfminer raises many types for broken files
-        raise CorruptFile(f"cannot open pdf: {type(exc).__name__}: {exc}", path.name,
-                          detail="不是有效的 PDF 文件") from exc
-    raw = _drop_running_heads(raw)
-    if not raw:
-        raise NoTextLayer("pdf has no text layer", path.name)
-    return SourceDocument(path.name, "pdf", tuple(_pdf_paragraph_ends(raw)), "页")
-
-
-def _head_key(line: _PdfLine) -> str:
-    return re.sub(r"\d+", "#", line.text.replace(" ", ""))
-
-
-def _drop_running_heads(raw: list[_PdfLine]) -> list[_PdfLine]:
-    """Drop running headers and footers: the same first or last line on most pages."""
-    pages: dict[int, list[_PdfLine]] = {}
-    for line in raw:
-        pages.setdefault(line.page, []).append(line)
-    if len(pages) < 3:
-        return raw
-    edges = Counter(key for lines in pages.values() for key in {_head_key(lines[0]), _head_key(lines[-1])})
-    repeated = {key for key, count in edges.items() if count >= max(3, len(pages) // 2)}
-    if repeated:
-        log.debug("pdf: dropping running heads %s", sorted(repeated))
-    return [line for line in raw if _head_key(line) not in repeated]
-
-
-def _pdf_paragraph_ends(raw: list[_PdfLine]) -> list[SourceLine]:
-    char = statistics.median(line.char_width for line in raw) or 10.0
-    left = statistics.mode(round(line.x0) for line in raw)
-    # The right margin: where most full lines end (a stray wide line must not move it).
-    ends = sorted(line.x1 for line in raw)
-    right = ends[int(0.9 * (len(ends) - 1))]
-
-    def short(line: _PdfLine) -> bool:
-        return line.x1 < right - 1.5 * char
-
-    def indented(line: _PdfLine) -> bool:
-        return line.x0 > left + 0.8 * char
-
-    # Does the document indent the first line of its paragraphs? Then a full line followed by an
-    # unindented one certainly goes on, whatever punctuation it ends with.
-    after_short = [indented(raw[i + 1]) for i in range(len(raw) - 1) if short(raw[i])]
-    uses_indent = len(after_short) >= 2 and sum(after_short) / len(after_short) >= 0.6
-    out = []
-    for i, line in enumerate(raw):
-        nxt = raw[i + 1] if i + 1 < len(raw) else None
-        if nxt is None or short(line) or (uses_indent and indented(nxt)):
-            flag: bool | None = True
-        else:
-            flag = False if uses_indent else None
-        out.append(SourceLine(line.text, line.page, flag))
-    log.debug("pdf layout: %d lines, char %.1f, left %s, right %.1f, indented paragraphs %s",
-              len(raw), char, left, right, uses_indent)
-    return out

@@ -35,6 +35,8 @@ _TRAILING = re.compile(r"等(?:有关|相关)?(?:部门|单位)?$")
 _LOCALITY = ("镇", "街道", "乡", "乡镇", "村", "社区", "村居", "区", "县", "市", "县级市", "县区", "县市区")
 _ZONE = re.compile(r"(?:高新区|开发区|园区|产业园|农科园|工业园|示范区|新区)$")
 _ROLE_SUFFIX = re.compile(r"(牵头|负责|配合|参与|协同|协助)$")
+_ROLE_BRACKET = re.compile(r"\s*[（(]\s*(牵头|负责|配合|参与|协同|协助)(?:单位|部门)?\s*[）)]")  # 区科协（牵头）
+_TOWNS = re.compile(r"(各?)镇街(?:道)?(?!办|[\u4e00-\u9fff]*局)")  # 各镇街 = 各镇、各街道
 _SELF_CONTAINED = re.compile(
     r"^(?:区|市|县|省|州|镇|乡|团|共青团|中共|中国|国家|各|全)|^[\u4e00-\u9fff]{2,4}?(?:省|市|区|县)"
 )
@@ -81,7 +83,7 @@ def check_balanced(text: str, offset: int = 0) -> None:
         raise NoteSyntaxError(f"bracket {stack[-1][0]!r} never closes", offset + stack[-1][1])
 
 
-def _close_of(text: str, open_at: int) -> int | None:
+def close_of(text: str, open_at: int) -> int | None:
     """Index of the round bracket closing the one at `open_at`, or None."""
     depth = 0
     for i in range(open_at, len(text)):
@@ -99,14 +101,14 @@ def find_note(paragraph: str, resolver: UnitResolver | None = None) -> NoteSpan 
     m = NOTE_OPEN.search(paragraph)
     if m:
         start = m.start()
-        close = _close_of(paragraph, start)
+        close = close_of(paragraph, start)
         if close is None:
             raise NoteSyntaxError("responsibility note is not closed", start)
         bodies = [paragraph[start + 1 : close]]
         end = close + 1
         # A second labelled bracket right after the first: （牵头单位：X）（配合单位：Y）
         while (nxt := NOTE_OPEN.match(paragraph, end)) is not None:
-            close = _close_of(paragraph, nxt.start())
+            close = close_of(paragraph, nxt.start())
             if close is None:
                 raise NoteSyntaxError("responsibility note is not closed", nxt.start())
             bodies.append(paragraph[nxt.start() + 1 : close])
@@ -216,6 +218,7 @@ def _add(seq: list[str], value: str) -> None:
 def parse_note(body: str, resolver: UnitResolver) -> NoteUnits:
     """Read the units of a note body such as "责任单位：区科技局、教体局等，各镇、街道"."""
     out = NoteUnits(raw=body.strip())
+    body = _TOWNS.sub(lambda m: f"{m.group(1)}镇、{m.group(1)}街道", _ROLE_BRACKET.sub(r"\1", body))
     segments: list[tuple[str | None, str]] = []
     pieces = _LABEL_SPLIT.split(body)
     if pieces[0].strip("，,；; "):
@@ -226,7 +229,7 @@ def parse_note(body: str, resolver: UnitResolver) -> NoteUnits:
     lead: list[str] = []
     co: list[str] = []
     for label_role, content in segments:
-        for group in _split_top(content, "，,；;"):
+        for group in (g for top in _split_top(content, "，,；;") for g in _split_at_roles(top)):
             depts, suffix_role = _read_group(group, resolver, out)
             role = label_role or suffix_role
             if role == "lead":
@@ -245,6 +248,22 @@ def parse_note(body: str, resolver: UnitResolver) -> NoteUnits:
         if name not in out.lead:
             _add(out.co, name)
     return out
+
+
+def _split_at_roles(group: str) -> list[str]:
+    """区科协牵头、区教育局、区科技局 -> [区科协牵头, 区教育局、区科技局]: a role written after a
+    unit inside a group closes the part it belongs to (a role after the last unit is the group's)."""
+    items = _split_top(group, "、/")
+    parts, current = [], []
+    for i, item in enumerate(items):
+        current.append(item)
+        role = _ROLE_SUFFIX.search(_TRAILING.sub("", item).strip())
+        if role and i < len(items) - 1 and len(item) > len(role.group(1)) + 1:
+            parts.append("、".join(current))
+            current = []
+    if current:
+        parts.append("、".join(current))
+    return parts
 
 
 def _read_group(group: str, resolver: UnitResolver, out: NoteUnits) -> tuple[list[str], str | None]:

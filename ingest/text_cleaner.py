@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,9 @@ class SourceLine:
     text: str
     origin: int
     breaks_after: bool | None = None
+    # (table, row) when the line is one row of a responsibility table (SourceDocument.tables):
+    # it stays a paragraph of its own, whatever the lines around it say.
+    table_row: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,7 @@ class Paragraph:
     start: int  # offset of the paragraph in CleanText.text
     end: int
     origin: int  # source line / Word paragraph / PDF page where it begins
+    table_row: tuple[int, int] | None = None  # see SourceLine.table_row
 
 
 @dataclass(frozen=True)
@@ -152,6 +156,9 @@ def _split(lines: Iterable[SourceLine]) -> list[SourceLine]:
     """Split multi-line entries; normalise; drop page markers; turn blank lines into breaks."""
     seq: list[SourceLine | None] = []  # None marks a page marker
     for entry in lines:
+        if entry.table_row is not None:
+            seq.append(SourceLine(normalize_line(" ".join(entry.text.split())), entry.origin, True, entry.table_row))
+            continue
         pieces = entry.text.splitlines() or [""]
         for i, piece in enumerate(pieces):
             flag = entry.breaks_after if i == len(pieces) - 1 else None
@@ -173,7 +180,7 @@ def _split(lines: Iterable[SourceLine]) -> list[SourceLine]:
             continue
         if not item.text:
             if out:
-                out[-1] = SourceLine(out[-1].text, out[-1].origin, True)
+                out[-1] = replace(out[-1], breaks_after=True)
             continue
         out.append(item)
     return out
@@ -182,35 +189,42 @@ def _split(lines: Iterable[SourceLine]) -> list[SourceLine]:
 def clean_lines(lines: Sequence[SourceLine] | Iterable[SourceLine], unit: str = "行") -> CleanText:
     """Join hard-broken lines into paragraphs and lay them out one per line."""
     items = _split(lines)
-    paragraphs: list[tuple[str, int]] = []
+    paragraphs: list[tuple[str, int, tuple[int, int] | None]] = []
     buffer, origin = "", 0
     for i, line in enumerate(items):
+        if line.table_row is not None:  # a table row is a paragraph of its own
+            if buffer:
+                paragraphs.append((buffer, origin, None))
+                buffer = ""
+            paragraphs.append((line.text, line.origin, line.table_row))
+            continue
         if not buffer:
             origin = line.origin
         buffer = _join(buffer, line.text)
-        nxt = items[i + 1].text if i + 1 < len(items) else ""
+        following = items[i + 1] if i + 1 < len(items) else None
+        nxt = following.text if following is not None and following.table_row is None else ""
         if line.breaks_after is None:
             ends = not continues(buffer, line.text, nxt)
         else:
             # The layout says whether the paragraph goes on; only a new numbered item overrules it.
             ends = line.breaks_after or not nxt or (bracket_depth(buffer) == 0 and bool(NUMBER_START.match(nxt)))
         if ends:
-            paragraphs.append((buffer, origin))
+            paragraphs.append((buffer, origin, None))
             buffer = ""
     if buffer:
-        paragraphs.append((buffer, origin))
+        paragraphs.append((buffer, origin, None))
     return _lay_out(paragraphs, unit)
 
 
-def _lay_out(paragraphs: list[tuple[str, int]], unit: str) -> CleanText:
+def _lay_out(paragraphs: list[tuple[str, int, tuple[int, int] | None]], unit: str) -> CleanText:
     out: list[Paragraph] = []
     offset = 0
-    for raw, origin in paragraphs:
+    for raw, origin, table_row in paragraphs:
         # A second pass catches bookmarks and gaps that straddled a line break.
         text = normalize_line(BOOKMARK.sub("", raw))
         if not text or is_page_marker(text):
             continue
-        out.append(Paragraph(text, offset, offset + len(text), origin))
+        out.append(Paragraph(text, offset, offset + len(text), origin, table_row))
         offset += len(text) + 1
     return CleanText("\n".join(p.text for p in out), tuple(out), unit)
 

@@ -1,0 +1,77 @@
+"""The title block of a plan (title, region, period, status) and the documents it rests on."""
+
+from __future__ import annotations
+
+import re
+
+from graph.records import PlanRecord
+from ingest.text_cleaner import PERIOD_LINE, STATUS_LINE, Paragraph
+
+_STATUS = re.compile(r"(征求意见稿|送审稿|讨论稿|草案|草稿|代拟稿|审议稿|报批稿|修订稿|试行)")
+_PERIOD = re.compile(r"(\d{4})\s*[—–\-－~～至到]+\s*(\d{4})")
+_REGION = re.compile(r"^((?:[\u4e00-\u9fff]{1,8}?(?:自治州|自治县|省|市|区|县|旗))+)")
+_DATE_LINE = re.compile(r"^\d{4}年\d{1,2}月(?:\d{1,2}日)?$")
+_DOC_NO = re.compile(r"([\u4e00-\u9fff]{1,8})\s*[〔\[［【（(]\s*(\d{4})\s*[〕\]］】）)]\s*(\d{1,4})\s*号")
+
+
+def title_block(paragraphs: list[Paragraph], starts_structure) -> int:
+    """How many leading paragraphs are the title block (title, period, status, date)."""
+    count = 0
+    for para in paragraphs[:8]:
+        text = para.text
+        if starts_structure(text) or para.table_row is not None:
+            break
+        if STATUS_LINE.match(text) or PERIOD_LINE.match(text) or _DATE_LINE.match(text):
+            count += 1
+            continue
+        if len(text) <= 60 and "。" not in text and not text.endswith("；"):
+            count += 1
+            continue
+        break
+    return count
+
+
+def read_title_block(plan: PlanRecord, block: list[str], fallback_title: str) -> None:
+    for text in block:
+        if not plan.status and (m := _STATUS.search(text)) and (STATUS_LINE.match(text) or "（" in text):
+            plan.status = m.group(1)
+        if not plan.period and (m := _PERIOD.search(text)):
+            plan.period = f"{m.group(1)}—{m.group(2)}"
+    titles = [t for t in block if not (STATUS_LINE.match(t) or PERIOD_LINE.match(t) or _DATE_LINE.match(t))]
+    title = titles[0] if titles else fallback_title
+    title = re.sub(r"[（(]\s*(征求意见稿|送审稿|讨论稿|草案|草稿|代拟稿|审议稿|报批稿|修订稿)\s*[）)]", "", title)
+    plan.title = title.strip()
+    bare = re.sub(r"^(?:关于印发|关于|中共)", "", plan.title)
+    if m := _REGION.match(bare):
+        plan.region = m.group(1)
+
+
+def basis_of(preamble: list[str]) -> tuple[list[str], list[str]]:
+    """Document numbers the plan rests on (国发〔2021〕9号) and the 《titles》 written before them."""
+    numbers: list[str] = []
+    titles: list[str] = []
+    text = "".join(preamble)
+    books = _book_titles(text)
+    for m in _DOC_NO.finditer(text):
+        number = f"{m.group(1)}〔{m.group(2)}〕{m.group(3)}号"
+        if number in numbers:
+            continue
+        before = [title for title, end in books if end <= m.start()]
+        numbers.append(number)
+        titles.append(before[-1] if before else "")
+    return numbers, titles
+
+
+def _book_titles(text: str) -> list[tuple[str, int]]:
+    """Outermost 《…》 titles with the offset where each ends."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch == "《":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch == "》" and depth:
+            depth -= 1
+            if depth == 0:
+                out.append((text[start : i + 1], i + 1))
+    return out
