@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from graph.settings import Settings
 
@@ -43,7 +44,8 @@ def settings_of(ctx: typer.Context) -> Settings:
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
     """Print a Chinese message for the user and exit with `code`."""
-    err_console.print(f"[red]错误：[/red]{message}", highlight=False, markup=True)
+    # escape: file names may hold [ ]; soft_wrap: long paths are not broken by inserted newlines
+    err_console.print(f"[red]错误：[/red]{escape(message)}", highlight=False, markup=True, soft_wrap=True)
     raise typer.Exit(code)
 
 

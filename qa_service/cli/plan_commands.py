@@ -1,7 +1,8 @@
 """Plan commands: `kepu ingest plan`, `kepu plans`, `kepu remove`, `kepu sparql`, `kepu export`, `kepu units`.
 
 Every command opens the store the settings name (embedded oxigraph under --data-dir by default).
-Bad input exits 2 with a Chinese message on stderr and writes nothing.
+Bad input exits 2 with a Chinese message on stderr and writes nothing. `kepu ingest plan` takes
+several files and directories: all are parsed first and written as one generation (plan_batch).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from graph.settings import Settings
 from graph.store import GraphStore, open_store
 from graph.unit_registry import UnitRegistry
 from qa_service.cli.base import app, console, err_console, fail, ingest_app, settings_of
+from qa_service.cli.plan_batch import BatchError, collect_plan_files, parse_plan_files
 
 log = logging.getLogger(__name__)
 
@@ -64,15 +66,29 @@ def plan_summary(plan: PlanRecord) -> str:
 @ingest_app.command("plan")
 def ingest_plan(
     ctx: typer.Context,
-    path: Path = typer.Argument(..., help="方案文件（txt、docx 或 pdf）"),
-    plan_id: str = typer.Option(None, "--plan-id", help="方案编号（默认由文件内容生成）"),
+    paths: list[Path] = typer.Argument(
+        ..., metavar="PATH...", help="方案文件（txt、md、docx 或 pdf）或目录（导入其中全部方案文件），可给多个"),
+    plan_id: str = typer.Option(None, "--plan-id", help="方案编号（仅限导入单个文件；默认由文件名生成）"),
 ) -> None:
-    """解析方案文件并写入图谱；同一编号的方案整体替换。"""
+    """解析方案文件并写入图谱；同一编号的方案整体替换。多个文件先全部解析，再一次性写入：
+    任何一个文件有问题，都不写入。"""
     settings = settings_of(ctx)
     if plan_id is not None and (not plan_id or _BAD_PLAN_ID.search(plan_id)):
         fail(f"方案编号不能为空，也不能包含空白、“/”或“\\”：{plan_id!r}")
-    if not path.is_file():
-        fail(f"找不到方案文件：{path}")
+    try:
+        files = collect_plan_files(paths)
+    except BatchError as exc:
+        fail(str(exc))
+    if len(files) > 1:
+        if plan_id is not None:
+            fail(f"--plan-id 只能在导入单个文件时使用（本次共 {len(files)} 个文件）；"
+                 "多个方案的编号由各自的文件名生成。")
+        _ingest_many(settings, files)
+        return
+    _ingest_one(settings, files[0], plan_id)
+
+
+def _ingest_one(settings: Settings, path: Path, plan_id: str | None) -> None:
     try:
         from ingest.errors import IngestError
         from ingest.plan_parser import parse_plan_file
@@ -94,23 +110,60 @@ def ingest_plan(
         log.error("Cannot read plan %s: %s", path, exc)
         fail(f"无法读取方案文件 {path}：{exc.strerror or exc}")
     parsed = time.perf_counter()
+    _write(settings, [plan])
+    written = time.perf_counter()
+    log.info("Ingested plan %s: parse %.3fs, write %.3fs", plan.id, parsed - started, written - parsed)
+    _print_plan(settings, plan)
+    console.print(f"用时 {written - started:.2f} 秒（写入图谱 {written - parsed:.2f} 秒）。", highlight=False)
+
+
+def _ingest_many(settings: Settings, files: list[Path]) -> None:
+    """Parse every file first; write all plans as one generation, or nothing at all."""
+    started = time.perf_counter()
+    try:
+        registry = UnitRegistry.load(settings.unit_registry)
+    except GraphError as exc:
+        log.error("Cannot load unit registry %s: %s", settings.unit_registry, exc)
+        fail(exc.user_message)
+    batch = parse_plan_files(files, registry)
+    if batch.problems:
+        lines = "\n".join(f"  - {problem}" for problem in batch.problems)
+        fail(f"{len(files)} 个文件中有 {len(batch.problems)} 处问题，未写入任何方案（图谱保持原样）：\n{lines}")
+    parsed = time.perf_counter()
+    with err_console.status(f"正在写入 {len(batch.plans)} 个方案……"):
+        _write(settings, batch.plans)
+    written = time.perf_counter()
+    log.info("Ingested %d plans: parse %.3fs, write %.3fs", len(batch.plans), parsed - started, written - parsed)
+    for plan in batch.plans:
+        _print_plan(settings, plan)
+    measures = sum(len(plan.measures) for plan in batch.plans)
+    console.print(
+        f"共导入 {len(batch.plans)} 个方案、措施 {measures} 条（一次写入，同时生效）。"
+        f"用时 {written - started:.2f} 秒（解析 {parsed - started:.2f} 秒，写入图谱 {written - parsed:.2f} 秒）。",
+        highlight=False, soft_wrap=True)
+
+
+def _write(settings: Settings, plans: list[PlanRecord]) -> None:
     store = _store(settings)
     try:
-        store.put_plan(plan)
+        if len(plans) == 1:
+            store.put_plan(plans[0])
+        else:
+            store.put_plans(plans)
     except GraphError as exc:
-        log.error("Writing plan %s failed: %s", plan.id, exc)
+        log.error("Writing plans %s failed: %s", ", ".join(p.id for p in plans), exc)
         fail(exc.user_message)
     finally:
         store.close()
-    written = time.perf_counter()
-    log.info("Ingested plan %s: parse %.3fs, write %.3fs", plan.id, parsed - started, written - parsed)
+
+
+def _print_plan(settings: Settings, plan: PlanRecord) -> None:
     console.print(plan_summary(plan), highlight=False, soft_wrap=True)
     if plan.unresolved_units:
         console.print(
             f"未识别单位（不在单位名录 {settings.unit_registry.name} 中）：{'、'.join(plan.unresolved_units)}",
             highlight=False, soft_wrap=True,
         )
-    console.print(f"用时 {written - started:.2f} 秒（写入图谱 {written - parsed:.2f} 秒）。", highlight=False)
 
 
 @app.command("plans")
