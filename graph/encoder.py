@@ -176,8 +176,10 @@ class Encoder:
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return (vectors / np.maximum(norms, 1e-12)).astype(np.float32, copy=False)
 
-    def _encode_one_query(self, text: str) -> np.ndarray:
+    def _encode_one_query(self, text: str, slot_held: bool = False) -> np.ndarray:
         if self._onnx is not None:
+            if slot_held:
+                return self._onnx.encode([self.info.query_prefix + text])[0]
             with self._slots:
                 return self._onnx.encode([self.info.query_prefix + text])[0]
         return self._st_encode([self.info.query_prefix + text], QUERY_MAX_TOKENS)[0]
@@ -192,20 +194,28 @@ class Encoder:
     def encode_query(self, text: str) -> np.ndarray:
         """One question -> (dim,) vector; repeated questions come from a bounded LRU cache (read-only)."""
         _check_texts([text])
+        return self._query(text)
+
+    def _query(self, text: str, slot_held: bool = False) -> np.ndarray:
         vector = self._cache.get(text)
         if vector is not None:
             return vector
         # One model call per text even when several requests bring it at once (a message forwarded
         # to many users, a rumour checked and searched together): later callers wait for the first.
+        # A caller already holding a slot computes it itself: waiting there could deadlock.
         with self._inflight_lock:
             pending = self._inflight.get(text)
             leader = pending is None
             if leader:
                 pending = self._inflight[text] = Future()
         if not leader:
-            return pending.result()
+            if not slot_held:
+                return pending.result()
+            vector = self._encode_one_query(text, slot_held=True)
+            vector.setflags(write=False)
+            return vector
         try:
-            vector = self._encode_one_query(text)
+            vector = self._encode_one_query(text, slot_held)
             vector.setflags(write=False)
             self._cache.put(text, vector)
             pending.set_result(vector)
@@ -223,13 +233,18 @@ class Encoder:
         if not texts:
             return self._empty()
         # Long forwarded messages are checked clause by clause and repeat across users: clauses
-        # seen before come from the cache; with the ONNX engine new ones are encoded one per call
-        # (each call takes one core, so other requests keep the other), else as one torch batch.
+        # seen before come from the cache. With the ONNX engine the new ones are encoded one per
+        # call (unpadded) within one turn at a slot, so a message queues once, not once per
+        # clause, while other requests keep the other core; without it, as one torch batch.
         cached = [self._cache.get(t) for t in texts]
         missing = [i for i, v in enumerate(cached) if v is None]
-        if self._onnx is not None:
-            for i in missing:
-                cached[i] = self.encode_query(texts[i])
+        if self._onnx is not None and missing:
+            if len(missing) == 1:
+                cached[missing[0]] = self._query(texts[missing[0]])
+            else:
+                with self._slots:
+                    for i in missing:
+                        cached[i] = self._query(texts[i], slot_held=True)
             missing = []
         if len(missing) == 1:
             cached[missing[0]] = self.encode_query(texts[missing[0]])

@@ -270,12 +270,12 @@ def test_a_text_arriving_from_many_requests_at_once_is_encoded_once(encoder, mon
     calls: list[str] = []
     real = encoder._encode_one_query
 
-    def slow_model_call(text: str) -> np.ndarray:  # a slow model call, so the requests overlap
+    def slow_model_call(text: str, slot_held: bool = False) -> np.ndarray:  # slow, so requests overlap
         calls.append(text)
         time.sleep(0.3)
         if "失败" in text:
             raise RuntimeError("model call failed")
-        return real(text)
+        return real(text, slot_held)
 
     monkeypatch.setattr(encoder, "_encode_one_query", slow_model_call)
     for text in ("同时到达的同一条转发消息（单次编码测试）", "模型调用失败的消息（单次编码测试）"):
@@ -302,3 +302,22 @@ def test_a_text_arriving_from_many_requests_at_once_is_encoded_once(encoder, mon
     with pytest.raises(RuntimeError):  # a failure is not cached: the next caller tries again
         encoder.encode_query("模型调用失败的消息（单次编码测试）")
     assert calls.count("模型调用失败的消息（单次编码测试）") == 2
+
+
+@pytest.mark.slow
+def test_overlapping_forwarded_messages_from_many_threads_neither_deadlock_nor_differ(encoder):
+    shared = ["转发：这条消息里的第一句（重叠测试）", "转发：这条消息里的第二句（重叠测试）"]
+    expected = encoder.reference_queries(shared)
+    results: dict[int, np.ndarray] = {}
+
+    def worker(i: int) -> None:  # each message shares two clauses with all the others
+        results[i] = encoder.encode_queries([*shared, f"各自不同的第{i}句（重叠测试）"])
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "threads stuck waiting on each other's clauses"
+    for i in range(12):
+        assert float(np.min(np.sum(results[i][:2] * expected, axis=1))) > 0.99999
