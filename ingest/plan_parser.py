@@ -184,7 +184,7 @@ class _Walker:
         self.tables = tables
         self.tasks: list[TableTask] = []
         self.table_groups: dict[int, str] = {}  # the last group row seen in each table
-        self.first_leads = bool(tables) and first_lead_rule(clean.text)
+        self.first_leads = bool(tables) and first_lead_rule(clean.text + "".join(h for t in tables for h in t.header))
         self.chapter: ChapterRecord | None = None
         self.section: SectionRecord | None = None
         self.chapter_no = self.section_no = self.unnumbered = 0

@@ -15,7 +15,7 @@ from pathlib import Path
 from ingest.errors import CorruptFile, EmptyFile, UnsupportedFormat
 from ingest.plan_tables import PlanTable, build_table
 from ingest.source import SourceDocument
-from ingest.table_readers import docx_grid, docx_rows, row_text
+from ingest.table_readers import docx_grid, docx_rows, row_text, text_tables
 from ingest.text_cleaner import SourceLine
 
 log = logging.getLogger(__name__)
@@ -98,12 +98,24 @@ def read_text_file(path: Path) -> SourceDocument:
     text = decode_text(data, path.name)
     kind = "md" if path.suffix.lower() in (".md", ".markdown") else "txt"
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = []
-    for n, line in enumerate(text.split("\n"), 1):
-        if kind == "md":
-            line = _MD_MARKUP.sub("", line)
-        lines.append(SourceLine(line, n))
-    return SourceDocument(path.name, kind, tuple(lines), "行")
+    raw = text.split("\n")
+    lines: list[SourceLine] = []
+    tables: list[PlanTable] = []
+    found = text_tables(raw, list(range(1, len(raw) + 1)))
+    starts = {start: (end, table) for start, end, table in found}
+    n = 0
+    while n < len(raw):
+        if n in starts:  # a responsibility table (pipe or tab separated): one line per row
+            end, table = starts[n]
+            lines += [SourceLine(row_text(row, True), row.origin, True, (len(tables), r))
+                      for r, row in enumerate(table.rows) if row.kind != "skip"]
+            tables.append(table)
+            n = end
+            continue
+        line = _MD_MARKUP.sub("", raw[n]) if kind == "md" else raw[n]
+        lines.append(SourceLine(line, n + 1))
+        n += 1
+    return SourceDocument(path.name, kind, tuple(lines), "行", tuple(tables))
 
 
 # ---------------------------------------------------------------------------- Word

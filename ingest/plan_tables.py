@@ -33,6 +33,7 @@ _NUMBER_NAME = re.compile(r"^(?:序号?|编号|号|No\.?|#)$", re.IGNORECASE)
 _STRONG_TASK = re.compile(r"任务|措施|举措|内容|事项")
 _WEAK_TASK = re.compile(r"工作|项目|工程|行动|目标|要求|名称")
 _NUMBERISH = re.compile(r"^[（(]?[0-9一二三四五六七八九十]{1,3}[)）.．、]?$")
+_CN_NUMBER = re.compile(r"^[一二三四五六七八九十]{1,3}[、.．]?$")  # 序号 of a group row (一 | 科普信息化工程)
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、．.]|[（(]\s*[一二三四五六七八九十]{1,3}\s*[）)]|第[一二三四五六七八九十\d]{1,3}[部分章节])")
 
 
@@ -80,6 +81,8 @@ def column_role(name: str) -> str | None:
     text = squash(name)
     if not text:
         return None
+    if _LEAD_NAME.search(text) and re.search(r"第一|首位|首个|排名|排序|排在|列前|在前", text):
+        return RESP  # 责任单位（排在第一位的为牵头单位）: one column, the first listed leads
     if _LEAD_NAME.search(text):
         return LEAD
     if _CO_NAME.search(text):
@@ -195,10 +198,13 @@ def build_table(grid: list[list[GridCell]], origins: list[int], hard_lines: bool
         filled = [i for i, c in enumerate(row) if not c.left and not c.above and texts[i]]
         has_units = any(texts[i] and not row[i].above for i, role in enumerate(roles) if role in UNIT_ROLES)
         spanning = len(filled) == 1 and sum(c.left for c in row) >= (width - 1) / 2
-        heading = (len(filled) == 1 and roles[filled[0]] in (TASK, GROUP, NUMBER) and not has_units
-                   and _HEADING.match(texts[filled[0]]))
-        if spanning or heading:
-            rows.append(TableRow("group", task=row[filled[0]].text.strip(), origin=origin))
+        words = [i for i in filled if roles[i] in (TASK, GROUP)]
+        numbers = [texts[i] for i in filled if roles[i] == NUMBER]
+        heading = not has_units and len(words) == 1 and len(filled) <= 2 and bool(
+            _HEADING.match(texts[words[0]]) or any(_CN_NUMBER.match(n) for n in numbers))
+        if heading or spanning:
+            label = words[0] if words else filled[0]
+            rows.append(TableRow("group", task=row[label].text.strip(), origin=origin))
             last, groups = [""] * width, [""] * width
             continue
         values: dict[str, list[str]] = {}

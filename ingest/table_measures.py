@@ -31,14 +31,20 @@ from ingest.table_readers import task_text
 from ingest.text_cleaner import normalize_line
 
 GROUP_TITLE = re.compile(r"^(.{1,12}?)科学素质提升(?:行动|工程)?$")
-FIRST_LEADS = re.compile(r"(?:第一|首位|首个|排头)[^，。；,;]{0,6}(?:为|是)牵头")
+FIRST_LEADS = re.compile(
+    r"(?:第一|首位|首个|排头)[^，。；,;]{0,6}(?:为|是)牵头|牵头[^，。；,;]{0,6}(?:排|列|居)(?:在|于)?(?:第一|首位|最前)")
 _LEADING_NUMBER = re.compile(
     r"^\s*(?:\d{1,3}(?:\.\d{1,3})*\s*[.．、]?(?=\D)|[（(]\s*[\d一二三四五六七八九十]{1,3}\s*[）)]"
     r"|[一二三四五六七八九十]{1,3}\s*、)\s*")
 _UNIT_END = re.compile(r"(?:局|委|部|办|会|联|协|中心|校|院|团|队|所|站|馆|台|行|司|处|科|厅|镇|街道|区|县|市|园)$")
 _LEVEL_START = re.compile(r"^(?:区|市|县|省|团|各|中共|共青团)")
 _SEPARATORS = "、，,；;/"
-_MATCH_AT = 75
+_MATCH_AT = 80
+# Words every task starts or ends with; two tasks are alike when what remains is alike.
+_LEADING_VERBS = re.compile(
+    r"^(?:进一步|持续|积极|大力|全面|深入|着力|加快|加强|推进|开展|实施|建设|强化|提升|推动|完善|建立|深化|组织"
+    r"|打造|培育|健全|加大|做好|促进|落实|创新|构建|优化|广泛)+")
+_TRAILING_WORDS = re.compile(r"(?:建设|工作|工程|行动|活动|机制|体系)+$")
 
 
 @dataclass
@@ -145,12 +151,22 @@ def _key(text: str) -> str:
     return re.sub(r"[^0-9A-Za-z\u4e00-\u9fff]", "", _LEADING_NUMBER.sub("", text or ""))
 
 
+def _core(key: str) -> str:
+    core = _TRAILING_WORDS.sub("", _LEADING_VERBS.sub("", key))
+    return core if len(core) >= 2 else key
+
+
 def similarity(a: str, b: str) -> float:
+    """100 when one title holds the other, 95 when their cores (without 加强…/…建设) do, else
+    how alike the cores are (0-100)."""
     a, b = _key(a), _key(b)
     if not a or not b:
         return 0.0
     if min(len(a), len(b)) >= 4 and (a in b or b in a):
         return 100.0
+    a, b = _core(a), _core(b)
+    if min(len(a), len(b)) >= 4 and (a in b or b in a):
+        return 95.0
     return fuzz.ratio(a, b)
 
 
@@ -170,16 +186,19 @@ def _place(task: TableTask, plan: PlanRecord) -> tuple[ChapterRecord | None, Sec
 
 
 def _score(task: TableTask, measure: MeasureRecord, section: SectionRecord | None) -> float:
+    """How surely a row repeats a clause: title likeness (the clause title inside the row's text
+    counts as 100), +10 for the same number in the same section; the row title inside the
+    clause's text alone is not enough. A thousandth of the plain likeness breaks ties."""
     score = similarity(task.title, measure.title)
     prose = _key(measure.title)
     if len(prose) >= 6 and prose in _key(task.text):
         score = max(score, 100.0)
     if score < _MATCH_AT and len(_key(task.title)) >= 6 and _key(task.title) in _key(measure.text):
-        score = max(score, 80.0)
+        score = max(score, _MATCH_AT - 5)
     same_place = section is not None and measure.path[:2] == [section.chapter_label, section.label]
     if task.number and measure.path[-1].rstrip(".") == task.number.rstrip(".．") and same_place:
         score += 10
-    return score
+    return score + fuzz.ratio(_key(task.title), prose) / 1000
 
 
 def merge_tables(plan: PlanRecord, tasks: list[TableTask], unique) -> None:
@@ -188,14 +207,25 @@ def merge_tables(plan: PlanRecord, tasks: list[TableTask], unique) -> None:
     `unique(base)` returns an unused measure id. Prose measures keep their ids and order; new
     ones stand where their table stood."""
     prose = list(plan.measures)
-    inserted: dict[int, list[MeasureRecord]] = {}
-    for task in tasks:
-        chapter, section, group = _place(task, plan)
-        scored = [(_score(task, m, section), -i, m) for i, m in enumerate(prose)]
-        best = max(scored, key=lambda x: (x[0], x[1]), default=None)
-        if best is not None and best[0] >= _MATCH_AT:
-            _merge_into(best[2], task)
+    places = [_place(task, plan) for task in tasks]
+    # Best pairs first, one row per clause (a row that names the clause outright may share it).
+    pairs = sorted(((_score(task, m, places[t][1]), -t, -i) for t, task in enumerate(tasks)
+                    for i, m in enumerate(prose)), reverse=True)
+    matched: dict[int, int] = {}
+    taken: set[int] = set()
+    for score, t, i in pairs:
+        if score < _MATCH_AT:
+            break
+        if -t in matched or (-i in taken and score < 100):
             continue
+        matched[-t] = -i
+        taken.add(-i)
+    inserted: dict[int, list[MeasureRecord]] = {}
+    for t, task in enumerate(tasks):
+        if t in matched:
+            _merge_into(prose[matched[t]], task)
+            continue
+        chapter, section, group = places[t]
         inserted.setdefault(task.position, []).append(_new_measure(plan, task, chapter, section, group, unique))
     if not inserted:
         return

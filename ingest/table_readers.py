@@ -3,13 +3,14 @@ for plan_tables to recognise responsibility tables in.
 
 Both say which cells are merged: Word repeats a merged cell in every grid position it covers,
 pdfplumber leaves None there; geometry tells whether a PDF cell continues the one above or the
-one to the left. A PDF table that goes on over a page break is one table: the part on the next
+one to the left. Text files may hold Markdown pipe tables or tab-separated rows. A PDF table that goes on over a page break is one table: the part on the next
 page (no header of its own, or the header repeated) is appended, and a row cut by the break is
 joined again.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ingest.plan_tables import NUMBER, GridCell, PlanTable, TableRow, build_table, find_header, squash
@@ -138,3 +139,40 @@ def task_text(text: str, hard_lines: bool) -> str:
 def _unit_line(text: str, hard_lines: bool) -> str:
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     return ("、" if hard_lines else "").join(lines)
+
+
+# ---------------------------------------------------------------------------- plain text
+
+_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")  # |---|:---:|
+
+
+def _text_cells(line: str) -> list[str] | None:
+    """The cells of a Markdown pipe-table line or a tab-separated line (as Word copies tables)."""
+    stripped = line.strip()
+    if stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3:
+        return [cell.strip() for cell in stripped[1:-1].split("|")]
+    if line.count("\t") >= 2:
+        return [cell.strip() for cell in line.strip("\n").split("\t")]
+    return None
+
+
+def text_tables(lines: list[str], origins: list[int]) -> list[tuple[int, int, PlanTable]]:
+    """Responsibility tables written as text: (first line, line after the last, table)."""
+    found = []
+    i = 0
+    while i < len(lines):
+        cells = _text_cells(lines[i])
+        if cells is None:
+            i += 1
+            continue
+        start, rows, row_origins = i, [], []
+        while i < len(lines) and (_RULE.match(lines[i]) or (
+                (cells := _text_cells(lines[i])) is not None and (not rows or len(cells) == len(rows[0])))):
+            if not _RULE.match(lines[i]):
+                rows.append([GridCell(cell) for cell in cells])
+                row_origins.append(origins[i])
+            i += 1
+        table = build_table(rows, row_origins) if len(rows) >= 2 else None
+        if table is not None:
+            found.append((start, i, table))
+    return found

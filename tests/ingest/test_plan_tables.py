@@ -209,3 +209,89 @@ def test_note_styles_tables_bring(registry):
     note = parse_note("区科协牵头、区教育局、区科技局", resolver)
     assert (note.lead, note.co) == (["区科协"], ["区教体局", "区科技局"])
 
+
+
+def test_shipped_plan_with_a_table_repeating_every_measure_is_unchanged(tmp_path, registry, shipped_plan):
+    """Each of the 40 measures again as a table row (title and its units): still 40 measures,
+    each with exactly the units its note gives."""
+    import docx
+
+    from tests.ingest.conftest import SHIPPED_PLAN
+
+    document = docx.Document()
+    for text in SHIPPED_PLAN.read_text(encoding="utf-8").splitlines():
+        document.add_paragraph(text)
+    document.add_paragraph("附件")
+    document.add_paragraph("重点任务分工表")
+    table = document.add_table(rows=1, cols=4)
+    for cell, text in zip(table.rows[0].cells, ["序号", "重点任务", "牵头单位", "配合单位"], strict=True):
+        cell.text = text
+    for n, m in enumerate(shipped_plan.measures, 1):
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text, cells[2].text = str(n), m.title, "、".join(m.lead_units)
+        cells[3].text = "、".join([*m.co_units, *m.zones, *m.local_units])
+    path = tmp_path / "shipped_with_table.docx"
+    document.save(str(path))
+    plan = parse_plan_file(path, plan_id=shipped_plan.id, registry=registry)
+    assert len(plan.measures) == 40
+    for want, got in zip(shipped_plan.measures, plan.measures, strict=True):
+        assert (got.id, got.title, got.responsibility_note) == (want.id, want.title, want.responsibility_note)
+        assert (who(got), got.zones) == (who(want), want.zones), got.title
+
+
+def test_group_rows_numbered_in_the_number_column():
+    table = build_table(grid([
+        ["序号", "重点任务", "责任单位（排在第一位的为牵头单位）"],
+        ["一", "科普信息化提升工程", ""],
+        ["1", "建设科普云平台", "区科协、区融媒体中心"],
+    ]), [1, 2, 3])
+    assert table.roles == ("number", "task", "resp")
+    assert [(r.kind, r.task) for r in table.rows[1:]] == [("group", "科普信息化提升工程"), ("task", "建设科普云平台")]
+
+
+@pytest.mark.parametrize(("cell", "lead", "co"), [
+    ("牵头单位：区科协\n配合单位：区教育局、区科技局", ["区科协"], ["区教体局", "区科技局"]),
+    ("区科协（牵头）\n区教育局\n区科技局", ["区科协"], ["区教体局", "区科技局"]),
+    ("区科协\n区教育局", [], ["区科协", "区教体局"]),
+    ("区科协、区教育局等部门", [], ["区科协", "区教体局"]),
+])
+def test_word_cells_of_a_single_unit_column(registry, cell, lead, co):
+    from ingest.plan_tables import PlanTable, TableRow
+    from ingest.table_measures import row_units
+
+    table = PlanTable(("重点任务", "责任单位"), ("task", "resp"), (), hard_lines=True)
+    units, _ = row_units(TableRow("task", task="x", resp=cell), table, UnitResolver(registry, "区", "淮阴区"), False)
+    assert (units.lead, units.co) == (lead, co)
+
+
+def test_first_listed_rule_in_the_column_name(tmp_path, registry):
+    import docx
+
+    document = docx.Document()
+    for text in ["淮阴区科普工作方案", "一、重点任务", "各项任务分工见下表。"]:
+        document.add_paragraph(text)
+    rows = [["序号", "工作任务", "责任单位（排在第一位的为牵头单位）"], ["1", "建设科普云平台", "区科协、区融媒体中心"]]
+    table = document.add_table(rows=2, cols=3)
+    for row, texts in zip(table.rows, rows, strict=True):
+        for cell, text in zip(row.cells, texts, strict=True):
+            cell.text = text
+    document.save(str(tmp_path / "p.docx"))
+    (measure,) = parse_plan_file(tmp_path / "p.docx", registry=registry).measures
+    assert who(measure) == (["区科协"], ["区融媒体中心"], [])
+
+
+def test_markdown_and_tab_separated_tables(tmp_path, registry):
+    head = ["淮阴区科普工作要点", "一、重点任务", "1. 建设科普云平台。整合各部门科普资源。", "二、任务分工"]
+    md = tmp_path / "plan.md"
+    md.write_text("\n\n".join([f"# {head[0]}", *head[1:]]) + "\n\n" + "\n".join([
+        "| 序号 | 工作任务 | 牵头单位 | 配合单位 |", "|---|:---:|---|---|",
+        "| 1 | 建设科普云平台 | 区科协 | 区融媒体中心 |", "| 2 | 评选优秀科普作品 | 区委宣传部 | 区文联 |"]),
+        encoding="utf-8")
+    tsv = tmp_path / "plan.txt"  # a Word table pasted into a text file: tab-separated cells
+    tsv.write_text("\n".join([*head, "序号\t工作任务\t责任单位", "1\t建设科普云平台\t区科协牵头，区融媒体中心配合",
+                              "2\t评选优秀科普作品\t区委宣传部、区文联"]) + "\n", encoding="utf-8")
+    for path, works in ((md, (["区委宣传部"], ["区文联"], [])), (tsv, ([], ["区委宣传部", "区文联"], []))):
+        plan = parse_plan_file(path, registry=registry)
+        assert [m.clause_label for m in plan.measures] == ["一、1.", "二、分工表第2项"], path.name
+        assert who(plan.measures[0]) == (["区科协"], ["区融媒体中心"], [])
+        assert who(plan.measures[1]) == works
