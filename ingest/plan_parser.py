@@ -184,6 +184,7 @@ class _Walker:
         self.tables = tables
         self.tasks: list[TableTask] = []
         self.table_groups: dict[int, str] = {}  # the last group row seen in each table
+        self.table_heading = ""  # the last 附件 / …分工表 line: names an appendix table's measures
         self.first_leads = bool(tables) and first_lead_rule(clean.text + "".join(h for t in tables for h in t.header))
         self.chapter: ChapterRecord | None = None
         self.section: SectionRecord | None = None
@@ -255,6 +256,7 @@ class _Walker:
                 _APPENDIX.match(para.text) or _TABLE_TITLE.search(para.text)):
             self._close()
             self.pending = None
+            self.table_heading = para.text.strip("：: ")
             if _APPENDIX.match(para.text):
                 self.chapter = self.section = None
                 self.chapter_no = self.section_no = 0
@@ -286,7 +288,8 @@ class _Walker:
         ordinal = 1 + sum(1 for t in self.tasks if t.table == table_no)
         self.tasks.append(TableTask(
             row, title, text, units, note, row.number, groups, self.chapter, self.section,
-            len(self.plan.measures), SourceSpan(self.plan.source_file, para.start, para.end), ordinal, table_no))
+            len(self.plan.measures), SourceSpan(self.plan.source_file, para.start, para.end), ordinal, table_no,
+            table.title or self.table_heading))
 
     def _body(self, para: Paragraph) -> None:
         if self.draft is not None and not self.draft.notes:

@@ -64,6 +64,7 @@ class TableTask:
     span: SourceSpan
     ordinal: int  # the row's place among the table's task rows, from 1
     table: int = 0  # which of the document's tables
+    heading: str = ""  # the table's title (重点任务分工表), for rows outside any chapter
 
 
 def unit_text(text: str, hard_lines: bool, resolver: UnitResolver) -> str:
@@ -263,7 +264,7 @@ def _new_measure(plan: PlanRecord, task: TableTask, chapter: ChapterRecord | Non
         id=unique(f"{base}/t{leaf}"), plan=plan.id,
         path=[chapter.label if chapter else "", section.label if section else "", f"分工表第{number}项"],
         title=task.title, text=task.text,
-        chapter_title=chapter.title if chapter else "", section_title=section_title,
+        chapter_title=chapter.title if chapter else (task.heading or "任务分工表"), section_title=section_title,
         responsibility_note=task.note, lead_units=list(task.units.lead), co_units=list(task.units.co),
         local_units=list(task.units.local), zones=list(task.units.zones), target_group=target_group,
         source=task.span)

@@ -59,7 +59,8 @@ def test_a_task_only_the_table_has_becomes_its_own_measure(appendix_plan):
     review = titled(appendix_plan, "开展科普阵地运行评估")
     assert who(review) == (["区科协"], ["区统计局"], [])
     assert review.clause_label == "分工表第5项"
-    assert review.chapter_title == "", "an appendix table is not part of 三、保障措施"
+    assert review.path[0] == "" and review.chapter_title == "重点任务分工表", (
+        "an appendix table is not part of 三、保障措施")
 
 
 def test_appendix_measures_point_at_their_text(tmp_path, registry):
