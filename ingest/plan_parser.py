@@ -165,6 +165,12 @@ def _split_heading(text: str) -> tuple[str, str]:
     return title.strip(), rest.strip()
 
 
+def _task_number(task: str) -> str:
+    """A table without a 序号 column may number its tasks in the task cell (3. 建设…)."""
+    found = _MEASURE.match(task.strip())
+    return found.group(1) if found else ""
+
+
 class _Draft:
     """A measure being collected: its paragraphs, its note, where it sits."""
 
@@ -287,7 +293,7 @@ class _Walker:
         groups = [g for g in (self.table_groups.get(table_no, ""), *row.groups) if g]
         ordinal = 1 + sum(1 for t in self.tasks if t.table == table_no)
         self.tasks.append(TableTask(
-            row, title, text, units, note, row.number, groups, self.chapter, self.section,
+            row, title, text, units, note, row.number or _task_number(row.task), groups, self.chapter, self.section,
             len(self.plan.measures), SourceSpan(self.plan.source_file, para.start, para.end), ordinal, table_no,
             table.title or self.table_heading))
 

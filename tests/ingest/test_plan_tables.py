@@ -296,3 +296,22 @@ def test_markdown_and_tab_separated_tables(tmp_path, registry):
         assert [m.clause_label for m in plan.measures] == ["一、1.", "二、分工表第2项"], path.name
         assert who(plan.measures[0]) == (["区科协"], ["区融媒体中心"], [])
         assert who(plan.measures[1]) == works
+
+
+def test_tasks_numbered_inside_the_task_cell(tmp_path, registry):
+    import docx
+
+    document = docx.Document()
+    for text in ["淮阴区科普工作方案", "一、重点任务", "各项任务如下表。"]:
+        document.add_paragraph(text)
+    rows = [["重点任务", "牵头单位", "配合单位"], ["1. 建设科普云平台", "区科协", "区融媒体中心"],
+            ["2. 开展科普讲座：每年举办科普讲座20场", "区科协", "区教育局"]]
+    table = document.add_table(rows=3, cols=3)
+    for row, texts in zip(table.rows, rows, strict=True):
+        for cell, text in zip(row.cells, texts, strict=True):
+            cell.text = text
+    document.save(str(tmp_path / "p.docx"))
+    cloud, talks = parse_plan_file(tmp_path / "p.docx", registry=registry).measures
+    assert (cloud.clause_label, cloud.title) == ("一、分工表第1项", "建设科普云平台")
+    assert (talks.clause_label, talks.title) == ("一、分工表第2项", "开展科普讲座")
+    assert [(t.value, t.unit) for t in talks.targets] == [(20.0, "场")]
