@@ -254,6 +254,25 @@ class Neo4jStore(GraphStore):
             if self._ids is not None and plan.id not in self._ids:
                 self._ids = sorted([*self._ids, plan.id])
 
+    def put_plans(self, plans: list[PlanRecord]) -> None:
+        """Write several plans in one transaction: all of them, or (on any failure) none."""
+        if not plans:
+            return
+        batches = [(plan.id, rows.plan_rows(plan)) for plan in plans]  # bad records fail before writing
+        started = time.monotonic()
+
+        def work(tx: Transaction) -> None:
+            for plan_id, plan_batches in batches:
+                self._write_plan(tx, plan_id, plan_batches)
+
+        self._run(work, write=True)
+        log.info("Wrote %d plans to %s in %.2f s", len(plans), self.uri, time.monotonic() - started)
+        with self._lock:
+            for plan in plans:
+                self._cache[plan.id] = plan
+            if self._ids is not None:
+                self._ids = sorted({*self._ids, *(plan.id for plan in plans)})
+
     def remove_plan(self, plan_id: str) -> None:
         def work(tx: Transaction) -> bool:
             if tx.run("MATCH (p:Plan {id: $id}) RETURN p.id AS id", id=plan_id).single() is None:
