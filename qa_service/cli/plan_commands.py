@@ -67,7 +67,7 @@ def plan_summary(plan: PlanRecord) -> str:
 def ingest_plan(
     ctx: typer.Context,
     paths: list[Path] = typer.Argument(
-        ..., metavar="PATH...", help="方案文件（txt、md、docx 或 pdf）或目录（导入其中全部方案文件），可给多个"),
+        ..., metavar="PATH", help="方案文件（txt、md、docx 或 pdf）或目录（导入其中全部方案文件），可给多个"),
     plan_id: str = typer.Option(None, "--plan-id", help="方案编号（仅限导入单个文件；默认由文件名生成）"),
 ) -> None:
     """解析方案文件并写入图谱；同一编号的方案整体替换。多个文件先全部解析，再一次性写入：
