@@ -70,6 +70,9 @@ class ChatService:
         policy = PolicyQA.from_settings(settings, encoder=encoder, load_model=load_model)
         return cls(policy, open_session_store(settings), load_rumor_checker(settings))
 
+    def cache_info(self) -> dict:
+        return self._answers.info()
+
     def forget(self, session_id: str) -> None:
         self.sessions.delete(session_id)
 
@@ -92,6 +95,8 @@ class ChatService:
                 self._answers.store(generation, (text, question), (body, state))
         else:
             body, state = cached
+            if body.get("intent") == "rumor" and body.get("abstained") and _CLAIM.search(text):
+                self._log_unanswered(question)  # each asking counts for the science team
         body = dict(body)  # callers may add to the top level; the cached nested parts stay read-only
         if session_id:
             self.sessions.put(session_id, {**state, "question": text, "at": time.time()})
@@ -112,15 +117,19 @@ class ChatService:
 
     def _generation(self) -> tuple | None:
         """The data answers come from now: the policy index and the rumour checker's index and
-        calibration (None when the rumour side is not ready: then nothing is cached)."""
+        calibration (None while the rumour side has no index; when one appears the tuple changes).
+        None (nothing cached) for a rumour checker that cannot say which data it answers from."""
         self.policy.maybe_reload()
         checker = self.rumor
         if checker is None:
             return (self.policy.built, None, None)
-        try:
-            return (self.policy.built, checker.index(), checker.calibration)
-        except Exception:  # noqa: BLE001 - not ready or broken: answer without caching
+        if not (hasattr(checker, "index") and hasattr(checker, "calibration")):
             return None
+        try:
+            index = checker.index()
+        except Exception:  # noqa: BLE001 - not built yet or broken: answers come without it
+            index = None
+        return (self.policy.built, index, checker.calibration)
 
     def _rumor_instead(self, text: str, raw: str, result) -> dict | None:
         """The rumour JSON when the message is better answered as a rumour, else None."""
@@ -146,8 +155,13 @@ class ChatService:
         if result.abstained and _CLAIM.search(text):
             # A claim to verify with no vetted material: the rumour side's honest "not yet checked"
             # reply, and the question goes to its log for the science team.
-            try:
-                return checker.check(raw).to_json()
-            except Exception as exc:  # noqa: BLE001
-                log.warning("rumour check failed (%s: %s)", type(exc).__name__, exc)
+            return self._log_unanswered(raw)
         return None
+
+    def _log_unanswered(self, raw: str) -> dict | None:
+        """Check with logging on (the checker's own cache makes a repeat cheap); its JSON or None."""
+        try:
+            return self.rumor.check(raw).to_json()
+        except Exception as exc:  # noqa: BLE001 - a broken rumour side leaves policy answers working
+            log.warning("rumour check failed (%s: %s)", type(exc).__name__, exc)
+            return None

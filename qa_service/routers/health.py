@@ -36,4 +36,15 @@ async def healthz(request: Request):
         "rumor_checker": chat.rumor is not None,
         "startup": {k: info.get(k) for k in ("load_seconds", "model_seconds", "build_seconds",
                                              "startup_seconds", "reloads")},
+        "caches": _cache_stats(chat),
     }
+
+
+def _cache_stats(chat) -> dict:
+    """Hits and misses of the query-vector cache and of the answer cache (for operators tuning
+    KEPU_QUERY_CACHE_SIZE)."""
+    stats = {"answers": chat.cache_info()}
+    encoder = chat.policy.encoder
+    if encoder is not None and hasattr(encoder, "cache_info"):
+        stats["query_vectors"] = {**encoder.cache_info(), "engine": getattr(encoder, "engine", "")}
+    return stats

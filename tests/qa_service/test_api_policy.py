@@ -116,6 +116,11 @@ def test_healthz_reports_what_is_loaded(client):
     assert body["store"]["status"] == "ok" and body["model_loaded"] is False
     assert body["status"] == "degraded", "no model: answers are lexical only"
     assert body["startup"]["build_seconds"] is not None
+    before = body["caches"]["answers"]
+    for _ in range(2):
+        assert client.post("/api/ask", json={"question": "区科协牵头哪些工作？（健康检查）"}).status_code == 200
+    after = client.get("/healthz").json()["caches"]["answers"]
+    assert after["hits"] == before["hits"] + 1, "the repeated question is answered from the cache"
 
 
 def test_new_plan_from_another_process_is_picked_up(data_dir, tmp_path):

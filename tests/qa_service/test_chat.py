@@ -146,3 +146,41 @@ def test_administrative_and_who_questions_do_not_go_to_the_rumour_side():
 def test_definition_questions_may_be_answered_by_material():
     checker = FakeRumorChecker({"转基因": 0.95})
     assert service(checker).answer("什么是转基因？")["intent"] == "rumor"
+
+
+@dataclass
+class VersionedChecker(FakeRumorChecker):
+    """A checker that says which index it answers from, as the real one does."""
+
+    current: object = field(default_factory=object)
+    calibration: object = field(default_factory=object)
+
+    def index(self):
+        return self.current
+
+
+def test_repeated_questions_come_from_the_cache_until_the_material_changes():
+    checker = VersionedChecker()
+    chat = service(checker)
+    message = "网上说隔夜菜会致癌，是真的吗？"
+    first = chat.answer(message)
+    assert first["intent"] == "rumor" and first["abstained"]
+    assert checker.calls == [(message, False), (message, True)]  # checked, then logged as unanswered
+    assert chat.answer(message) == first
+    assert checker.calls[2:] == [(message, True)], "a repeat is only logged again for the science team"
+    first["answer"] = "a caller changing its copy"
+    assert chat.answer(message)["answer"] != "a caller changing its copy"
+    checker.known["隔夜菜"] = 0.93  # new vetted material is published: a new index generation
+    checker.current = object()
+    fresh = chat.answer(message)
+    assert fresh["rumor"]["matched"] and "不会致癌" in fresh["answer"]
+    assert checker.calls[-1] == (message, False), "the new generation is checked afresh"
+
+
+def test_follow_ups_are_answered_from_the_conversation_not_the_cache():
+    chat = service(VersionedChecker())
+    chat.answer("谁负责科普教育基地建设？", "s-1")
+    follow = chat.answer("那牵头的是哪个单位？", "s-1")
+    alone = chat.answer("那牵头的是哪个单位？")
+    assert follow["measures"] and follow["measures"][0]["title"] == "强化科普教育基地建设"
+    assert alone != follow
