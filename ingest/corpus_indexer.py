@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from graph.bm25_tokenizer import read_userdict, shared_tokenizer
+from graph.claim_terms import TERMS_FORMAT, build_terms
 from graph.errors import StoreUnavailable
 from graph.failpoints import failpoint
 from graph.material_store import MaterialRecord
@@ -57,6 +58,7 @@ class BuildReport:
     entries: int = 0
     embedded: int = 0
     reused: int = 0
+    terms_embedded: int = 0  # claim cards and words (graph.claim_terms) embedded
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -117,7 +119,7 @@ def index_lock(index_dir: Path) -> Iterator[None]:
 
 
 def _state_hash(materials: list[MaterialRecord], fingerprint: str, userdict: list[str], sources: list[str]) -> str:
-    digest = hashlib.sha256(f"{FORMAT}|{fingerprint}|{json.dumps(sources)}".encode())
+    digest = hashlib.sha256(f"{FORMAT}|terms{TERMS_FORMAT}|{fingerprint}|{json.dumps(sources)}".encode())
     digest.update("\n".join(userdict).encode())
     for m in materials:
         digest.update(f"{m.id}:{m.content_hash}\n".encode())
@@ -245,6 +247,9 @@ def _build_index(settings: Settings, encoder, source_dir: Path | None = None, *,
                 "query_side_kinds": sorted(QUERY_SIDE_KINDS)}
         path = write_generation(index_dir, materials=materials, entries=entries, vectors=vectors, tokens=tokens,
                                 userdict=userdict, meta=meta, hnsw_threshold=hnsw_threshold)
+        # Claim cards and words beside the generation (unpublished until the pointer moves).
+        report.terms_embedded = build_terms(path, materials, entries, tokens, tokenizer, encoder, vectors,
+                                            previous=prev_path)
         failpoint("index-before-publish")
         publish(index_dir, path)
         failpoint("index-after-publish")

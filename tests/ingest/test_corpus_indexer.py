@@ -65,10 +65,12 @@ def test_editing_one_file_embeds_only_its_changed_text(settings, corpus):
     report = build_index(settings, encoder, corpus)
 
     assert report.published and report.changed == ["garlic-virus"]
-    assert encoder.encoded[before:] == [
-        "大蒜有一定的抑菌作用,但没有任何证据表明吃大蒜能杀死新冠病毒或预防新冠肺炎。预防感染要靠接种疫苗、戴口罩、勤洗手,多通风。"
-    ], "only the edited summary is embedded again (normalised text)"
+    summary = "大蒜有一定的抑菌作用,但没有任何证据表明吃大蒜能杀死新冠病毒或预防新冠肺炎。预防感染要靠接种疫苗、戴口罩、勤洗手,多通风。"
+    assert encoder.encoded[before] == summary, "only the edited summary is embedded again (normalised text)"
     assert report.embedded == 1 and report.reused == report.entries - 1
+    # ... and the material's card (title, claims and summary in one text); its claim words are unchanged.
+    assert len(encoder.encoded[before + 1:]) == 1 and encoder.encoded[-1].endswith(summary)
+    assert report.terms_embedded == 1
 
 
 def test_removed_file_leaves_the_index(settings, corpus):
