@@ -76,6 +76,11 @@ class TextTokenizer:
                 self._jieba.add_word(parts[0], freq)
             self._ready = True
 
+    def is_word(self, word: str) -> bool:
+        """Whether jieba's dictionary (or ours) lists `word`: a misspelling (流敢) usually is not."""
+        self._ensure_ready()
+        return self._jieba.FREQ.get(word, 0) > 0
+
     def words(self, text: str) -> list[str]:
         """Plain jieba words (no search-mode sub-words), stop words and punctuation dropped."""
         self._ensure_ready()

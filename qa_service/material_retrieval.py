@@ -65,6 +65,7 @@ class Retrieval:
     candidates: list[Candidate] = field(default_factory=list)
     dense_pool: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))  # top entry cosines
     runner_up_dense: float | None = None  # best cosine of any material but the top one
+    vector: np.ndarray | None = None  # the query's embedding
 
 
 class HybridRetriever:
@@ -73,20 +74,31 @@ class HybridRetriever:
 
     def retrieve(self, index: PassageIndex, vectors: np.ndarray, token_lists: list[list[str]],
                  statuses: frozenset[str] | None = frozenset({"approved"}), fusion: FusionConfig | None = None,
-                 limit: int | None = None) -> list[Retrieval]:
+                 limit: int | None = None, exclude: frozenset[str] = frozenset()) -> list[Retrieval]:
         """Candidates for each query (one row of `vectors`, one token list each), best first;
-        `limit` keeps only the best ones (the shortlist is ranked in full either way)."""
+        `limit` keeps only the best ones (the shortlist is ranked in full either way).
+
+        `exclude` names materials to leave out as if they did not exist: evaluation uses it to
+        turn a covered question into one whose material is missing (a realistic near miss).
+        """
         fusion = fusion or self.fusion
         vectors = np.atleast_2d(np.asarray(vectors, dtype=np.float32))
-        d_scores, d_ids = index.dense_search(vectors, fusion.depth, statuses)
-        return [self._one(index, vectors[q], tokens, d_scores[q], d_ids[q], statuses, fusion, limit)
+        left_out = {index.material_ids.index(m) for m in exclude if m in index.materials}
+        depth = fusion.depth + sum(len(index.material_entries[o]) for o in left_out)
+        d_scores, d_ids = index.dense_search(vectors, depth, statuses)
+        return [self._one(index, vectors[q], tokens, d_scores[q], d_ids[q], statuses, fusion, limit, left_out)
                 for q, tokens in enumerate(token_lists)]
 
     def _one(self, index: PassageIndex, vector: np.ndarray, tokens: list[str], d_scores: np.ndarray,
-             d_ids: np.ndarray, statuses, fusion: FusionConfig, limit: int | None) -> Retrieval:
+             d_ids: np.ndarray, statuses, fusion: FusionConfig, limit: int | None,
+             left_out: set[int] | None = None) -> Retrieval:
         valid = d_ids >= 0
-        d_ids, d_scores = d_ids[valid], d_scores[valid]
+        if left_out:
+            valid &= ~np.isin(index.entry_material[np.maximum(d_ids, 0)], list(left_out))
+        d_ids, d_scores = d_ids[valid][:fusion.depth], d_scores[valid][:fusion.depth]
         bm25_all = index.bm25_scores(tokens, statuses) if fusion.mode != "dense" else None
+        if bm25_all is not None and left_out:
+            bm25_all = np.where(np.isin(index.entry_material, list(left_out)), 0.0, bm25_all)
         shortlist = dict.fromkeys(index.entry_material[d_ids].tolist()) if fusion.mode != "bm25" else {}
         if bm25_all is not None:
             positive = np.flatnonzero(bm25_all > 0)
@@ -95,7 +107,7 @@ class HybridRetriever:
             for ordinal in index.entry_material[positive[np.argsort(-bm25_all[positive])]].tolist():
                 shortlist.setdefault(ordinal)
         if not shortlist:
-            return Retrieval(tokens=tokens, candidates=[], dense_pool=d_scores)
+            return Retrieval(tokens=tokens, candidates=[], dense_pool=d_scores, vector=vector)
         ordinals = list(shortlist)
         parts = [index.material_entries[o] for o in ordinals]
         ids = np.concatenate(parts)
@@ -125,7 +137,7 @@ class HybridRetriever:
             _locate(index, vector, c)
         others = np.delete(dense, int(order[0]))
         return Retrieval(tokens=tokens, candidates=cands, dense_pool=d_scores,
-                         runner_up_dense=float(others.max()) if len(others) else None)
+                         runner_up_dense=float(others.max()) if len(others) else None, vector=vector)
 
 
 def _locate(index: PassageIndex, vector: np.ndarray, cand: Candidate) -> None:

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from graph.claim_terms import ClaimTerms, claim_terms
 from graph.errors import GraphError, ModelUnavailable
 from graph.lru import GenerationCache
 from graph.material_store import UnansweredLog, unanswered_log
@@ -186,20 +187,29 @@ class RumorChecker:
 
     def warm(self) -> None:
         """Load the index, the model and the tokenizer's dictionary now rather than on the first question."""
-        self.index().tokenizer.tokens("隔夜菜会致癌吗")  # jieba's dictionary: ~0.7 s on first use
+        index = self.index()
+        index.tokenizer.tokens("隔夜菜会致癌吗")  # jieba's dictionary: ~0.7 s on first use
         self.encode(["隔夜菜会致癌吗"])
+        self.terms(index)
+
+    def terms(self, index: PassageIndex) -> ClaimTerms:
+        """The index's claim terms (computed with the model if the generation was written without them)."""
+        return claim_terms(index, self.encoder)
 
     # -- checking ----------------------------------------------------------------------------
     def gather(self, query: str, fusion: FusionConfig | None = None, statuses: frozenset[str] = PUBLIC,
-               index: PassageIndex | None = None) -> list[ClauseEvidence]:
-        """Retrieval and features of the top candidates for each clause of a normalised message."""
+               index: PassageIndex | None = None, exclude: frozenset[str] = frozenset()) -> list[ClauseEvidence]:
+        """Retrieval and features of the top candidates for each clause of a normalised message;
+        `exclude` leaves materials out as if they did not exist (evaluation)."""
         index = index or self.index()
         clauses = _likely_clauses(index, split_clauses(query))
         tokens = [index.tokenizer.tokens(c) for c in clauses]
-        retrievals = self.retriever.retrieve(index, self.encode(clauses), tokens, statuses, fusion, RANKED)
+        retrievals = self.retriever.retrieve(index, self.encode(clauses), tokens, statuses, fusion, RANKED,
+                                             exclude=exclude)
+        terms = self.terms(index)
         # Only the top candidate decides; the others are scored if and when an answer is given.
-        return [ClauseEvidence(clause, retrieval,
-                               [candidate_features(index, retrieval, cand, clause) for cand in retrieval.candidates[:1]])
+        return [ClauseEvidence(clause, retrieval, [candidate_features(index, retrieval, cand, clause, terms)
+                                                   for cand in retrieval.candidates[:1]])
                 for clause, retrieval in zip(clauses, retrievals, strict=True)]
 
     def best_clause(self, evidence: list[ClauseEvidence], calibration: Calibration | None = None
@@ -241,7 +251,7 @@ class RumorChecker:
         matches = []
         for rank, cand in enumerate(best.retrieval.candidates[:SHOWN_MATERIALS]):
             prob = confidence if rank == 0 else self.calibration.probability(
-                candidate_features(index, best.retrieval, cand, best.clause))
+                candidate_features(index, best.retrieval, cand, best.clause, self.terms(index)))
             if prob < threshold:
                 continue
             record = index.materials[cand.material_id]

@@ -7,7 +7,12 @@ covered queries are answered with the right material, how many are answered with
 and how many uncovered ones are abstained on.
 
 The abstention model is a small L2-regularised logistic regression (Newton steps, numpy only)
-over `rumor_calibration.FEATURES`; the threshold is chosen on the same tuning data.
+over `rumor_calibration.FEATURES`; the threshold is chosen on the same tuning data, out of fold.
+
+Written uncovered questions are few (a few dozen per set), so the model also learns from
+*synthetic* ones: every covered tuning question asked again with its own material left out of the
+index — a rumour going round that nobody has vetted yet, whose nearest material is a related one.
+They only shape the model; the threshold is chosen on the written questions.
 """
 
 from __future__ import annotations
@@ -31,6 +36,9 @@ class Query:
     kind: str = ""
     near: str | None = None
     source: str = ""  # file it came from
+
+
+SYNTHETIC = "synthetic"  # kind of a covered question asked with its material left out
 
 
 @dataclass
@@ -57,12 +65,19 @@ def load_queries(paths: list[Path]) -> list[Query]:
     return out
 
 
+def synthetic_uncovered(queries: list[Query]) -> list[Query]:
+    """The covered questions as uncovered ones: each to be asked with its own material left out."""
+    return [Query(q=q.q, expect=None, kind=SYNTHETIC, near=q.expect, source=q.source) for q in queries if q.expect]
+
+
 def gather(checker: RumorChecker, queries: list[Query], fusion: FusionConfig | None = None) -> list[Evidence]:
-    """Run retrieval once per query; the evidence can then be scored under any calibration."""
+    """Run retrieval once per query; the evidence can then be scored under any calibration.
+    Synthetic uncovered questions are asked with their material (`near`) left out of the index."""
     index = checker.index()
     out = []
     for query in queries:
-        evidence: list[ClauseEvidence] = checker.gather(normalize(query.q), fusion, index=index)
+        exclude = frozenset({query.near}) if query.kind == SYNTHETIC and query.near else frozenset()
+        evidence: list[ClauseEvidence] = checker.gather(normalize(query.q), fusion, index=index, exclude=exclude)
         out.append(Evidence(query, [([c.material_id for c in ev.retrieval.candidates], ev.features)
                                     for ev in evidence]))
     return out
@@ -168,57 +183,86 @@ def _fit_model(evidence: list[Evidence], calibration: Calibration, l2: float, ro
 
 def fit_calibration(evidence: list[Evidence], fusion: FusionConfig, base: Calibration | None = None,
                     l2: float = 1.0, rounds: int = 2, features: tuple[str, ...] = FEATURES,
-                    out_of_fold_threshold: bool = True, abstain_weight: float = 1.0) -> Calibration:
+                    out_of_fold_threshold: bool = True, abstain_weight: float = 1.0,
+                    negatives: list[Evidence] | None = None) -> Calibration:
     """Fit the abstention model on tuning evidence (gathered with `fusion`).
 
     Positives: covered queries whose top material is the expected one. Negatives: uncovered
-    queries and covered ones ranked wrong (answering those would give an unrelated rebuttal).
+    queries, covered ones ranked wrong (answering those would give an unrelated rebuttal) and the
+    synthetic uncovered ones in `negatives`, which shape the model but not the threshold.
     Long messages pick their best clause with the current model, so fitting is repeated.
     The threshold is chosen on leave-one-material-out probabilities: scored on its own tuning
     data a model separates the classes better than it will on questions about new material, and
     a threshold chosen there is too lax.
     """
     n = len(features)
+    extra = list(negatives or [])
     start = replace(base or Calibration(), fusion=fusion, features=features, mean=[0.0] * n,
                     scale=[1.0] * n, coef=[0.0] * n, intercept=0.0, threshold=0.5)
-    calibration = _fit_model(evidence, start, l2, rounds)
+    calibration = _fit_model(evidence + extra, start, l2, rounds)
     if not out_of_fold_threshold:
         return replace(calibration, threshold=choose_threshold([(evidence, calibration)], abstain_weight))
     groups: dict[str, list[Evidence]] = {}
     for e in evidence:
         groups.setdefault(_material(e), []).append(e)
-    parts = [(held, _fit_model([e for e in evidence if _material(e) != key], start, l2, rounds))
+    parts = [(held, _fit_model([e for e in evidence + extra if _material(e) != key], start, l2, rounds))
              for key, held in groups.items()]
     return replace(calibration, threshold=choose_threshold(parts, abstain_weight))
 
 
-def choose_threshold(parts: list[tuple[list[Evidence], Calibration]], abstain_weight: float = 1.0) -> float:
+THRESHOLD_SMOOTHING = 0.6  # logit units; 0: plain counts
+
+
+def choose_threshold(parts: list[tuple[list[Evidence], Calibration]], abstain_weight: float = 1.0,
+                     smoothing: float = THRESHOLD_SMOOTHING) -> float:
     """The threshold maximising right answers on covered plus `abstain_weight` x abstentions on
-    uncovered queries, each query scored by the calibration of its part."""
-    pos, neg = [], []
+    uncovered queries, each query scored by the calibration of its part.
+
+    With a few dozen uncovered questions the plain counts jump by whole questions, and the best
+    threshold with them; each question is therefore counted by how far (in logit units, through a
+    logistic of width `smoothing`) its probability lies on the right side of the threshold.
+    """
+    right_p, neg_p, n_pos = [], [], 0
     for evidence, calibration in parts:
         for e in evidence:
             ranking, _, p = decide(e, calibration)
             if e.query.expect:
-                pos.append((p, bool(ranking) and ranking[0] == e.query.expect))
+                n_pos += 1
+                if ranking and ranking[0] == e.query.expect:
+                    right_p.append(p)
             else:
-                neg.append(p)
+                neg_p.append(p)
+
+    def logit(p) -> np.ndarray:
+        p = np.clip(np.asarray(p, dtype=np.float64), 1e-6, 1 - 1e-6)
+        return np.log(p / (1 - p))
+
+    def above(z: np.ndarray, zt: float) -> np.ndarray:
+        if smoothing <= 0:
+            return (z >= zt).astype(np.float64)
+        return 1.0 / (1.0 + np.exp(-np.clip((z - zt) / smoothing, -40, 40)))
+
+    z_right, z_neg = logit(right_p), logit(neg_p)
     best_t, best_score = 0.5, -1.0
-    for t in np.linspace(0.05, 0.95, 91):
-        right = sum(1 for p, ok in pos if ok and p >= t) / max(len(pos), 1)
-        abstain = sum(1 for p in neg if p < t) / max(len(neg), 1)
+    for t in np.linspace(0.05, 0.95, 181):
+        zt = float(logit(t))
+        right = above(z_right, zt).sum() / max(n_pos, 1)
+        abstain = (1.0 - above(z_neg, zt)).mean() if len(z_neg) else 0.0
         score = right + abstain_weight * abstain
         if score > best_score + 1e-9:
             best_t, best_score = float(t), score
     return round(best_t, 3)
 
 
-def cross_validate(folds: dict[str, list[Evidence]], fusion: FusionConfig, **fit_options) -> dict:
-    """Fit on all folds but one, score the one left out; per-fold and pooled held-out figures."""
+def cross_validate(folds: dict[str, list[Evidence]], fusion: FusionConfig,
+                   negatives: dict[str, list[Evidence]] | None = None, **fit_options) -> dict:
+    """Fit on all folds but one, score the one left out; per-fold and pooled held-out figures.
+    `negatives` are each fold's synthetic uncovered questions (used when that fold is tuning data)."""
     parts, out = [], {}
     for held_out, evidence in folds.items():
         tune = [e for name, ev in folds.items() if name != held_out for e in ev]
-        calibration = fit_calibration(tune, fusion, **fit_options)
+        extra = [e for name, ev in (negatives or {}).items() if name != held_out for e in ev]
+        calibration = fit_calibration(tune, fusion, negatives=extra, **fit_options)
         parts.append((evidence, calibration))
         out[held_out] = {**metrics(evidence, calibration), "threshold": calibration.threshold}
     out["pooled"] = pooled_metrics(parts)

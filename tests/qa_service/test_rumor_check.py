@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from graph.material_store import UnansweredLog
 from graph.passage_index import IndexHandle
 from graph.settings import Settings
+from graph.text_normalizer import normalize
 from ingest.corpus_indexer import build_index
 from qa_service import rumor_check
 from qa_service.routers import admin, materials
@@ -106,6 +107,34 @@ def test_looks_like_rumor_scores_covered_claims_above_unrelated_text(checker):
     assert checker.looks_like_rumor("今天区里开会讨论了科普工作") < 0.5
     assert checker.looks_like_rumor("") == 0.0
     assert checker.unanswered.summary() == [], "the cheap score never logs"
+
+
+def _top_features(checker, text: str) -> tuple[str, dict]:
+    evidence = checker.gather(normalize(text))[0]
+    return evidence.retrieval.candidates[0].material_id, evidence.features[0]
+
+
+def test_a_subject_the_material_never_mentions_is_unexplained_but_a_typo_is_not(checker):
+    """隔夜茶 is not 隔夜菜: the material's text never says it. 隔液菜 is 隔夜菜 mistyped."""
+    material, same = _top_features(checker, "隔夜菜会致癌吗")
+    assert material == "overnight-dishes" and same["unexplained"] == 0.0
+    material, typo = _top_features(checker, "隔液菜会致癌吗")
+    assert material == "overnight-dishes" and typo["unexplained"] == 0.0
+    material, other = _top_features(checker, "隔夜茶会致癌吗")
+    assert material == "overnight-dishes" and other["unexplained"] > 0.3
+
+
+def test_evaluation_can_ask_a_covered_question_as_if_its_material_were_missing(checker):
+    from qa_service.rumor_eval import SYNTHETIC, Query, gather, synthetic_uncovered
+
+    queries = [Query("隔夜菜会致癌吗", "overnight-dishes"), Query("喝咖啡会导致骨质疏松吗", None, near="overnight-dishes")]
+    synthetic = synthetic_uncovered(queries)
+    assert [(q.q, q.expect, q.near, q.kind) for q in synthetic] == [
+        ("隔夜菜会致癌吗", None, "overnight-dishes", SYNTHETIC)]
+
+    real, missing = gather(checker, queries[:1] + synthetic)
+    assert real.clauses[0][0][0] == "overnight-dishes"
+    assert "overnight-dishes" not in missing.clauses[0][0], "its own material is left out"
 
 
 def test_short_messages_are_one_clause_long_ones_are_split():

@@ -9,7 +9,16 @@ import pytest
 
 from qa_service.material_retrieval import FusionConfig
 from qa_service.rumor_calibration import FEATURES, Calibration
-from qa_service.rumor_eval import Evidence, Query, fit_calibration, fit_logistic, load_queries, metrics
+from qa_service.rumor_eval import (
+    SYNTHETIC,
+    Evidence,
+    Query,
+    choose_threshold,
+    fit_calibration,
+    fit_logistic,
+    load_queries,
+    metrics,
+)
 
 
 def _feats(strength: float) -> dict:
@@ -40,6 +49,28 @@ def test_fitted_calibration_answers_covered_and_abstains_on_uncovered():
     assert figures["answered_correct"] >= 0.95 and figures["uncovered_abstained"] >= 0.95
     assert figures["recall@1"] == 1.0 and figures["mrr"] == 1.0
     assert 0.05 <= calibration.threshold <= 0.95
+
+
+def test_synthetic_negatives_shape_the_model_but_not_the_threshold():
+    rng = np.random.default_rng(2)
+    evidence = _evidence(rng)
+    synthetic = [Evidence(Query(f"s{i}", None, kind=SYNTHETIC, near=f"m{i % 6}"),
+                          [([f"m{(i + 1) % 6}"], [_feats(rng.normal(-0.6, 0.3))])]) for i in range(120)]
+    calibration = fit_calibration(evidence, FusionConfig(), negatives=synthetic)
+    figures = metrics(evidence, calibration)
+    assert figures["answered_correct"] >= 0.95 and figures["uncovered_abstained"] >= 0.95
+    assert metrics(synthetic, calibration)["uncovered_abstained"] >= 0.9
+
+
+def test_with_a_clear_gap_the_threshold_sits_inside_it_not_at_its_edge():
+    """A handful of uncovered questions must not pin the threshold right above the last of them."""
+    plain = Calibration(coef=[1.0] + [0.0] * (len(FEATURES) - 1), intercept=0.0, threshold=0.5)
+    covered = [Evidence(Query(f"c{i}", "m"), [(["m"], [_feats(2.0 + 0.01 * i)])]) for i in range(40)]
+    uncovered = [Evidence(Query(f"u{i}", None, near="m"), [(["m"], [_feats(-2.0 - 0.01 * i)])]) for i in range(8)]
+    threshold = choose_threshold([(covered + uncovered, plain)])
+    # Probabilities: covered ~0.88, uncovered ~0.12; any threshold between separates them.
+    assert 0.3 <= threshold <= 0.7, threshold
+    assert choose_threshold([(covered + uncovered, plain)], smoothing=0) <= 0.15, "plain counts take the edge"
 
 
 def test_metrics_count_ranks_and_wrong_answers():

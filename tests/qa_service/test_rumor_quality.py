@@ -1,10 +1,13 @@
 """Rumour-check quality with the real model on the shipped material and the writers' query sets.
 
 Bars (issue 4): Recall@3 >= 0.95, MRR >= 0.9, >= 90% of uncovered questions abstained, on at
-least 150 covered and 40 uncovered questions. The figures asserted are *held out*: the two query
-sets cover disjoint materials, so each set is scored with an abstention model fitted on the other
-set only (fusion weights as committed). The committed calibration is also checked on all queries,
-and BM25 alone and embeddings alone are reported next to the fused ranking.
+least 150 covered and 40 uncovered questions; and the point of abstaining carefully: at least 80%
+of covered questions answered with the right material, at most 2% with a wrong one. The figures
+asserted are *held out*: the two query sets cover disjoint materials, so each set is scored with
+an abstention model fitted on the other set only (fusion weights as committed; the model also
+learns from the other set's covered questions asked with their material left out). The committed
+calibration is also checked on all queries, and BM25 alone and embeddings alone are reported next
+to the fused ranking.
 """
 
 from __future__ import annotations
@@ -18,12 +21,12 @@ from graph.settings import BUNDLED_MATERIALS_DIR, PROJECT_ROOT, Settings
 from ingest.corpus_indexer import build_index
 from qa_service.rumor_calibration import load_calibration
 from qa_service.rumor_check import RumorChecker
-from qa_service.rumor_eval import cross_validate, gather, load_queries, metrics
+from qa_service.rumor_eval import cross_validate, gather, load_queries, metrics, synthetic_uncovered
 
 pytestmark = pytest.mark.slow
 
 DATA = PROJECT_ROOT / "tests" / "data"
-RECALL_AT_3, MRR, ABSTAINED = 0.95, 0.90, 0.90
+RECALL_AT_3, MRR, ABSTAINED, ANSWERED, WRONG = 0.95, 0.90, 0.90, 0.80, 0.02
 
 
 def _sets() -> dict[str, list]:
@@ -60,9 +63,17 @@ def test_query_sets_are_big_enough():
     assert covered >= 150 and len(queries) - covered >= 40, (covered, len(queries) - covered)
 
 
-def test_held_out_figures_meet_the_bars(checker, evidence):
+@pytest.fixture(scope="module")
+def synthetic(checker):
+    """Each set's covered questions asked with their own material left out (fused ranking)."""
+    return {name: gather(checker, synthetic_uncovered(queries), checker.calibration.fusion)
+            for name, queries in _sets().items()}
+
+
+def test_held_out_figures_meet_the_bars(checker, evidence, synthetic):
     fusion = checker.calibration.fusion
-    held_out = {mode: cross_validate(evidence[mode], fusion if mode == "hybrid" else fusion.with_mode(mode))
+    held_out = {mode: cross_validate(evidence[mode], fusion if mode == "hybrid" else fusion.with_mode(mode),
+                                     negatives=synthetic if mode == "hybrid" else None)
                 for mode in evidence}
     print("\nheld-out (fit on one set, scored on the other):")
     for mode, figures in held_out.items():
@@ -72,7 +83,9 @@ def test_held_out_figures_meet_the_bars(checker, evidence):
     assert pooled["mrr"] >= MRR, f"MRR {pooled['mrr']} below {MRR}"
     assert pooled["uncovered_abstained"] >= ABSTAINED, (
         f"only {pooled['uncovered_abstained']:.0%} of questions without vetted material were abstained on")
-    assert pooled["answered_wrong"] <= 0.05, "an unrelated rebuttal for more than 5% of covered questions"
+    assert pooled["answered_wrong"] <= WRONG, f"an unrelated rebuttal for more than {WRONG:.0%} of covered questions"
+    assert pooled["answered_correct"] >= ANSWERED, (
+        f"only {pooled['answered_correct']:.0%} of covered questions answered with their material")
 
 
 def test_committed_calibration_meets_the_bars(checker, evidence):
@@ -87,7 +100,22 @@ def test_committed_calibration_meets_the_bars(checker, evidence):
     assert hybrid["recall@3"] >= figures["bm25"]["recall@3"], "fusion should not lose to BM25 alone"
 
 
-def test_no_unrelated_rebuttal_for_a_near_miss(checker):
-    """大蒜降血压 shares 大蒜 with the covered claim about garlic and viruses, not its predicate."""
-    result = checker.check("吃大蒜能降血压吗", log_unanswered=False)
+@pytest.mark.parametrize("text", [
+    "吃大蒜能降血压吗",  # shares 大蒜 with the covered claim about garlic and viruses, not its predicate
+    "狂犬疫苗打完以后能不能吃海鲜",
+    "手机充电的时候打电话会爆炸吗",
+])
+def test_no_unrelated_rebuttal_for_a_near_miss(checker, text):
+    result = checker.check(text, log_unanswered=False)
     assert not result.matched, f"answered with {result.materials[0].id if result.materials else None}"
+
+
+@pytest.mark.parametrize(("text", "material"), [
+    ("我妈每天早上空腹喝一小杯老陈醋，说能把变硬的血管泡软，这有科学根据吗", "health-vinegar-soften-vessels"),
+    ("听说头天晚上炒的青菜放到第二天会产生致癌的东西，热一热再吃会得癌吗", "food-overnight-vegetables-cancer"),
+    ("被狗咬伤都过了两天了，现在再去打狂犬疫苗还有用吗", "vaccine-rabies-24-hours"),
+])
+def test_a_covered_rumour_in_the_askers_own_words_gets_its_rebuttal(checker, text, material):
+    """Written for this test, in none of the query sets the calibration was fitted on."""
+    result = checker.check(text, log_unanswered=False)
+    assert result.matched and result.materials[0].id == material, (result.confidence, result.ranking[:3])
