@@ -29,7 +29,7 @@ import numpy as np
 from graph import onnx_export
 from graph.e5_tokenizer import build_tokenizer
 
-CONVERTER_VERSION = 2  # 2: adds onnx/encoder.onnx (graph.onnx_export)
+CONVERTER_VERSION = 3  # 2: adds onnx/encoder.onnx; 3: onnx/encoder-int8.onnx (graph.onnx_export)
 MARKER_FILE = "kepu_model.json"
 COMPLETE_FILE = ".complete"
 QUERY_PREFIX = "query: "

@@ -28,6 +28,7 @@ from graph.e5_conversion import COMPLETE_FILE, MARKER_FILE
 from graph.errors import ModelUnavailable
 from graph.lru import LRUCache
 from graph.onnx_engine import OnnxQueryEngine
+from graph.onnx_export import onnx_path
 from graph.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,8 @@ QUERY_MAX_TOKENS = 128
 PASSAGE_MAX_TOKENS = 512
 DEFAULT_CACHE_SIZE = 2048  # standalone encoders; the service uses Settings.query_cache_size
 FAST_PATH_MIN_COSINE = 0.9999  # the load-time probe; measured agreement is 0.99999+
+INT8_MIN_COSINE = 0.99  # the int8 export: ~0.997 measured on the rumour questions
+ENGINES = ("onnx-int8", "onnx", "torch")  # KEPU_QUERY_ENGINE
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,10 @@ class QueryCache(LRUCache):
 class Encoder:
     """Embeds queries and passages into L2-normalised float32 vectors; safe to share across threads."""
 
-    def __init__(self, model_dir: str | Path, cache_size: int = DEFAULT_CACHE_SIZE, fast_single: bool = True):
+    def __init__(self, model_dir: str | Path, cache_size: int = DEFAULT_CACHE_SIZE,
+                 engine: str = "onnx-int8"):
+        if engine not in ENGINES:
+            raise ValueError(f"unknown query engine {engine!r}; choose one of {', '.join(ENGINES)}")
         self._cache = QueryCache(cache_size)
         self.model_dir = Path(model_dir)
         _check_folder(self.model_dir)
@@ -120,7 +126,7 @@ class Encoder:
                 "run `make model`"
             ) from exc
         self.dim: int = int(probe.shape[0])
-        self._onnx = self._load_onnx(probe) if fast_single else None
+        self._onnx = self._load_onnx(probe, int8=engine == "onnx-int8") if engine != "torch" else None
         self.load_seconds = time.perf_counter() - started
         log.info(
             "sentence encoder loaded from %s in %.1fs (dim %d, engine %s)",
@@ -129,7 +135,9 @@ class Encoder:
 
     @property
     def engine(self) -> str:
-        return "onnxruntime+sentence-transformers" if self._onnx is not None else "sentence-transformers"
+        if self._onnx is None:
+            return "sentence-transformers"
+        return f"onnxruntime{'-int8' if self.int8 else ''}+sentence-transformers"
 
     # ------------------------------------------------------------ loading
 
@@ -148,17 +156,20 @@ class Encoder:
         self._query_max = min(QUERY_MAX_TOKENS, self._configured_max)
         return model
 
-    def _load_onnx(self, probe: np.ndarray) -> OnnxQueryEngine | None:
+    def _load_onnx(self, probe: np.ndarray, int8: bool = False) -> OnnxQueryEngine | None:
         """The onnxruntime query engine, if the folder has an export that agrees with torch on a probe."""
+        if int8 and not onnx_path(self.model_dir, int8=True).is_file():
+            int8 = False  # exported before int8 files were written: the fp32 one serves
         try:
-            engine = OnnxQueryEngine.load(self.model_dir, self._model.tokenizer, self._query_max)
+            engine = OnnxQueryEngine.load(self.model_dir, self._model.tokenizer, self._query_max, int8)
             if engine is None:
                 return None
             cosine = float(engine.encode([self.info.query_prefix + "科学辟谣"])[0] @ probe)
         except Exception as exc:  # noqa: BLE001 - a broken export must leave torch serving
             log.warning("ONNX query engine unavailable (%s: %s); queries use torch", type(exc).__name__, exc)
             return None
-        if cosine < FAST_PATH_MIN_COSINE:
+        self.int8 = int8
+        if cosine < (INT8_MIN_COSINE if int8 else FAST_PATH_MIN_COSINE):
             log.warning("ONNX export disagrees with %s (cosine %.6f); not used", self.model_dir, cosine)
             return None
         return engine
@@ -304,5 +315,6 @@ def get_encoder(settings: Settings) -> Encoder:
     with _encoders_lock:
         encoder = _encoders.get(key)
         if encoder is None:
-            encoder = _encoders[key] = Encoder(key, cache_size=settings.query_cache_size)
+            encoder = _encoders[key] = Encoder(key, cache_size=settings.query_cache_size,
+                                               engine=settings.query_engine)
         return encoder

@@ -45,9 +45,9 @@ class OnnxQueryEngine:
         self._wants_types = "token_type_ids" in {i.name for i in session.get_inputs()}
 
     @classmethod
-    def load(cls, model_dir: Path, tokenizer, max_tokens: int) -> OnnxQueryEngine | None:
+    def load(cls, model_dir: Path, tokenizer, max_tokens: int, int8: bool = False) -> OnnxQueryEngine | None:
         """The engine for `model_dir`, or None when it has no export or onnxruntime is missing."""
-        path = onnx_path(model_dir)
+        path = onnx_path(model_dir, int8)
         pooling = _pooling_mode(model_dir)
         if not path.is_file() or pooling is None:
             return None
