@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import sys
 
 from fastapi import FastAPI
 
@@ -16,6 +17,7 @@ from graph.settings import Settings
 from qa_service.protections import install_protections
 
 log = logging.getLogger(__name__)
+GIL_SWITCH_SECONDS = 0.0005
 
 # Order matters only for the docs page.
 ROUTER_MODULES = (
@@ -44,4 +46,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
     install_protections(app, settings)  # rate limits, size caps, error handlers, CORS, headers
     heap.settle()  # the loaded data out of the garbage collector's way (graph/heap.py)
+    # Requests run on worker threads that hand the GIL to each other (and to the event loop) every
+    # switch interval. At Python's default 5 ms, a few threads busy with retrieval made the event
+    # loop and quick cached answers wait in turn: under the mixed load benchmark, 0.5 ms cut the
+    # requests slower than 300 ms to a third (267 -> 131 at 1 ms, 83 at 0.5 ms), same throughput.
+    sys.setswitchinterval(GIL_SWITCH_SECONDS)
     return app
