@@ -129,31 +129,29 @@ def _fill(table, rows: list[list[str | None]]) -> None:
                 table.cell(r, c).text = text
 
 
-def write_appendix_docx(path: Path) -> Path:
+def write_table_docx(path: Path, paragraphs: list[str], rows: list[list[str | None]],
+                     after: list[str] = ()) -> Path:
+    """A Word plan: paragraphs, one bordered table (None merges a cell into the one above), paragraphs."""
     import docx
 
     document = docx.Document()
-    for text in APPENDIX_PLAN:
+    for text in paragraphs:
         document.add_paragraph(text)
-    table = document.add_table(rows=len(APPENDIX_TABLE), cols=5)
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
     table.style = "Table Grid"
-    _fill(table, APPENDIX_TABLE)
+    _fill(table, rows)
+    for text in after:
+        document.add_paragraph(text)
     document.save(str(path))
     return path
+
+
+def write_appendix_docx(path: Path) -> Path:
+    return write_table_docx(path, APPENDIX_PLAN, APPENDIX_TABLE)
 
 
 def write_grouped_docx(path: Path) -> Path:
-    import docx
-
-    document = docx.Document()
-    for text in GROUPED_PLAN:
-        document.add_paragraph(text)
-    table = document.add_table(rows=len(GROUPED_TABLE), cols=5)
-    table.style = "Table Grid"
-    _fill(table, GROUPED_TABLE)
-    document.add_paragraph("本方案自印发之日起施行。")
-    document.save(str(path))
-    return path
+    return write_table_docx(path, GROUPED_PLAN, GROUPED_TABLE, ["本方案自印发之日起施行。"])
 
 
 def write_firstlead_docx(path: Path) -> Path:

@@ -17,6 +17,7 @@ from tests.ingest.render_tables import (
     write_firstlead_docx,
     write_grouped_docx,
     write_pdf_plan,
+    write_table_docx,
 )
 
 
@@ -318,21 +319,9 @@ def test_tasks_numbered_inside_the_task_cell(tmp_path, registry):
 
 
 def test_a_task_cell_merged_over_two_unit_rows_is_one_measure(tmp_path, registry):
-    import docx
-
-    document = docx.Document()
-    for text in ["淮阴区科普工作方案", "一、重点任务", "各项任务如下表。"]:
-        document.add_paragraph(text)
     rows = [["序号", "重点任务", "牵头单位", "配合单位"], ["1", "建设科普云平台", "区科协", "区融媒体中心"],
             [None, None, "区委网信办", "各镇、街道"], ["2", "开展科普讲座", "区教育局", ""]]
-    table = document.add_table(rows=4, cols=4)
-    for r, texts in enumerate(rows):
-        for c, text in enumerate(texts):
-            if text is None:
-                table.cell(r - 1, c).merge(table.cell(r, c))
-            else:
-                table.cell(r, c).text = text
-    document.save(str(tmp_path / "p.docx"))
+    write_table_docx(tmp_path / "p.docx", ["淮阴区科普工作方案", "一、重点任务", "各项任务如下表。"], rows)
     cloud, talks = parse_plan_file(tmp_path / "p.docx", registry=registry).measures
     assert who(cloud) == (["区科协", "区委网信办"], ["区融媒体中心"], ["各镇", "各街道"])
     assert (talks.title, who(talks)) == ("开展科普讲座", (["区教体局"], [], []))
