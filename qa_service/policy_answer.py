@@ -109,6 +109,19 @@ class PolicyAnswerer:
         unit = intent.unit
         if unit is None:
             return PolicyResult(intent.kind, fmt.foreign_unit(intent.note, self.index.plans[0].region), 0.0, True)
+        # "区科协和区教育局分别牵头哪些工作？": one list per unit named, in the order asked.
+        named = list(dict.fromkeys([unit, *(u.canonical for u in intent.units if u.canonical)]))
+        if intent.followup or len(named) == 1:
+            return self._reverse_one(intent, unit)
+        parts = [self._reverse_one(intent, u) for u in named]
+        measures = list({m.id: m for p in parts for m in p.measures}.values())
+        citations = list({c["measure_id"]: c for p in parts for c in p.citations}.values())
+        state = {"intent": intent.kind, "measure_ids": [m.id for m in measures], "focus_unit": unit}
+        return PolicyResult(intent.kind, "\n\n".join(p.answer for p in parts), min(p.confidence for p in parts),
+                            all(p.abstained for p in parts), measures=measures,
+                            units=[u for p in parts for u in p.units], citations=citations, state=state)
+
+    def _reverse_one(self, intent: Intent, unit: str) -> PolicyResult:
         lead_only = intent.kind == it.REVERSE_LEAD
         involved = [m for m in self.index.measures if unit in _roles(m)]
         chosen = [m for m in involved if unit in m.lead_units] if lead_only else involved

@@ -66,6 +66,21 @@ def test_what_a_unit_does_is_grouped_by_chapter(chat):
     assert {m["title"] for m in r["measures"]} == {"加大科普创作支持力度", "强化科普教育基地建设", "建立应急科普宣教协同机制"}
 
 
+def test_a_question_naming_two_units_answers_for_each_in_the_order_asked(chat):
+    r = ask(chat, "区民政局和区委组织部分别负责哪些工作？")
+    assert r["intent"] == "reverse" and not r["abstained"]
+    first, second = r["answer"].split("\n\n")
+    assert first.startswith("区民政局") and "实施智慧助老行动" in first
+    assert second.startswith("区委组织部") and "创新学习渠道载体" in second
+    assert {m["title"] for m in r["measures"]} == {"实施智慧助老行动", "加强老年人健康科普服务", "创新学习渠道载体"}
+    assert [u["name"] for u in r["units"]] == ["区民政局", "区委组织部"]
+    assert len(r["citations"]) == 3
+    r = ask(chat, "民政局、宣传部牵头哪些工作？")
+    assert r["intent"] == "reverse_lead"
+    assert "区民政局" in r["answer"] and "没有牵头的措施" in r["answer"]  # one leads nothing, the other three
+    assert {m["title"] for m in r["measures"]} == {"加大科普创作支持力度", "强化科普教育基地建设", "建立应急科普宣教协同机制"}
+
+
 def test_unit_that_leads_nothing_says_so(chat):
     r = ask(chat, "民政局牵头哪些工作？")
     assert r["measures"] == [] and "没有牵头的措施" in r["answer"] and "参与2项" in r["answer"]
