@@ -337,3 +337,16 @@ def test_overlapping_forwarded_messages_from_many_threads_neither_deadlock_nor_d
     assert not any(t.is_alive() for t in threads), "threads stuck waiting on each other's clauses"
     for i in range(12):
         assert float(np.min(np.sum(results[i][:2] * expected, axis=1))) > 0.99999
+
+
+@pytest.mark.slow
+def test_a_long_message_split_over_both_cores_keeps_every_clause_in_its_place(encoder):
+    clauses = ["【紧急扩散】" + "据说隔夜菜吃了会得癌症，" * 6 + "（分核测试）"] + [
+        f"第{i}句：这是转发消息中的一个短句（分核测试）" for i in range(7)]
+    together = encoder.encode_queries(clauses)  # new texts: two slots when the machine is idle
+    alone = np.vstack([encoder._encode_one_query(c) for c in clauses])  # one by one, uncached
+    assert float(np.min(np.sum(together * alone, axis=1))) > 0.99999, "a clause came back in another row"
+    before = encoder.cache_info()["hits"]
+    again = encoder.encode_queries(clauses[::-1])  # every clause now comes from the cache
+    assert encoder.cache_info()["hits"] == before + len(clauses)
+    assert np.array_equal(again, together[::-1])
