@@ -1,7 +1,8 @@
 """Issue 7: mixed load on `kepu serve` (production settings, rate limits raised): 20,000 requests —
 ask, rumour check, search, WeChat — from 32 concurrent clients on 127.0.0.1. Targets: no 5xx,
-p99 < 300 ms; requests/s reported. While the load runs, py-spy samples the server (when installed)
-so a missed target comes with where the time went.
+p99 < 300 ms; requests/s reported. After it, py-spy samples the server (when installed) through a
+shorter run, so a missed target comes with where the time went without the sampler slowing the
+measured run.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from bench.workspace import PROJECT_ROOT, Context, group_main
 REQUESTS = 20_000
 QUICK_REQUESTS = 1_000
 CONCURRENCY = 32
-PROFILE_SECONDS = 45
+PROFILE_SECONDS = 12  # the profiled run takes ~6 s
 MAX_SECONDS = 1200  # stop sending after this, whatever the count
 
 
@@ -40,10 +41,15 @@ def run(ctx: Context) -> dict:
     with kepu_server(ctx, "load-server") as server:
         wechat = WeChatConfig(server.token, server.appid, server.aes_key)
         run_load(server.url, 64, 8, texts, wechat=wechat)  # warm every route once
-        raw = ctx.work / "load-profile.txt"
-        sampler = profile.start(server.pids()[0], min(PROFILE_SECONDS, 10 if ctx.quick else PROFILE_SECONDS), raw)
         result = run_load(server.url, requests, CONCURRENCY, texts, wechat=wechat, max_seconds=MAX_SECONDS)
-        result["profile"] = profile.finish(sampler, raw)
+        # Where the time goes, from a separate shorter run: py-spy sampling the server at 200 Hz takes
+        # CPU from the same 2 cores and added ~80 ms to the p99 when it watched the measured run.
+        raw = ctx.work / "load-profile.txt"
+        sampler = profile.start(server.pids()[0], min(PROFILE_SECONDS, 6 if ctx.quick else PROFILE_SECONDS), raw)
+        profiled = run_load(server.url, max(requests // 5, 200), CONCURRENCY, texts, wechat=wechat,
+                            max_seconds=MAX_SECONDS)
+        result["profile"] = {**(profile.finish(sampler, raw) or {}), "requests": profiled["requests"],
+                             "p99_ms": profiled["p99_ms"], "note": "separate run after the measured one (warm caches)"}
         result.update(
             unique_texts={k: len(v) for k, v in texts.items()},
             server=server.how,
