@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -125,16 +126,18 @@ def test_wechat_user_over_the_limit_gets_a_polite_reply_and_others_are_unaffecte
                         wechat_rate_limit_per_minute=2)
     chat = FakeChat()
 
-    def say(client, openid, text, msg_id=None):
-        response = client.post("/wechat", **platform.request(platform.text(openid, text, msg_id=msg_id)))
+    def say(client, openid, text, msg_id=None, create_time=None):
+        message = platform.text(openid, text, msg_id=msg_id, create_time=create_time)
+        response = client.post("/wechat", **platform.request(message))
         assert response.status_code == 200, "the platform must never see an HTTP error for a chatty user"
         return platform.read_reply(response.text).content
 
     with TestClient(wechat_app(settings, chat)) as client:
-        first = say(client, "oBusy", "谁负责科普教育基地建设？", msg_id="9001")
+        sent_at = int(time.time())  # a retry repeats the message as sent, CreateTime included
+        first = say(client, "oBusy", "谁负责科普教育基地建设？", msg_id="9001", create_time=sent_at)
         say(client, "oBusy", "区科协负责哪些工作？")
         third = say(client, "oBusy", "隔夜菜会致癌吗？")
-        retry = say(client, "oBusy", "谁负责科普教育基地建设？", msg_id="9001")
+        retry = say(client, "oBusy", "谁负责科普教育基地建设？", msg_id="9001", create_time=sent_at)
         other = say(client, "oCalm", "隔夜菜会致癌吗？")
     assert third == texts.TOO_FREQUENT == "您发送太频繁了，请稍后再试。"
     assert retry == first, "WeChat's retry of an answered message gets the same answer, not a refusal"
