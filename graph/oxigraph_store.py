@@ -42,6 +42,7 @@ from rdflib import Dataset, Graph
 
 from graph.errors import PlanNotFound, QueryError, StoreUnavailable
 from graph.failpoints import failpoint
+from graph.fsutil import fsync_dir, move_tree
 from graph.ontology import NAMESPACES
 from graph.rdf_mapping import graph_to_plan, plan_graph_iri, plan_to_graph
 from graph.records import PlanRecord
@@ -216,12 +217,7 @@ class OxigraphStore(GraphStore):
                 new_name = f"gen-{self._last_generation() + 1:06d}"
                 new_dir = self.path / new_name
                 try:
-                    try:
-                        os.rename(database, new_dir)
-                    except OSError as exc:
-                        if exc.errno != errno.EXDEV:
-                            raise
-                        shutil.copytree(database, new_dir)
+                    move_tree(database, new_dir)
                     _fsync_tree(new_dir)
                     self._publish(new_name)
                 except BaseException:
@@ -287,7 +283,7 @@ class OxigraphStore(GraphStore):
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, self.path / "CURRENT")
-        _fsync_dir(self.path)
+        fsync_dir(self.path)
 
     # ------------------------------------------------------------------ generations
 
@@ -388,15 +384,7 @@ def _fsync_tree(directory: Path) -> None:
                 os.fsync(fd)
             finally:
                 os.close(fd)
-    _fsync_dir(directory)
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    fsync_dir(directory)
 
 
 def _storage_error(exc: OSError, path: Path) -> StoreUnavailable:

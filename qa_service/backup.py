@@ -23,7 +23,6 @@ with its own tools.
 
 from __future__ import annotations
 
-import errno
 import fcntl
 import hashlib
 import json
@@ -39,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.errors import GraphError
+from graph.fsutil import fsync_dir, move_tree
 from graph.settings import Settings
 from qa_service.backup_archive import (
     MANIFEST,
@@ -48,7 +48,6 @@ from qa_service.backup_archive import (
     BackupError,
     disk_error,
     extract_archive,
-    fsync_dir,
 )
 
 __all__ = ["BackupError", "BackupReport", "RestoreReport", "create_backup", "default_backup_name", "restore_backup"]
@@ -252,12 +251,7 @@ def _install_index(staged_gen: Path, index_dir: Path) -> None:
         if target.is_dir() and not (target / "meta.json").is_file():
             shutil.rmtree(target)  # a half-written build of the same name: replace it
         if not target.exists():
-            try:
-                os.rename(staged_gen, target)
-            except OSError as exc:
-                if exc.errno != errno.EXDEV:
-                    raise
-                shutil.copytree(staged_gen, target)
+            move_tree(staged_gen, target)
         os.utime(target)  # publish() keeps the newest generations by mtime: this is now the newest
         fsync_dir(target)
         publish(index_dir, target)

@@ -51,14 +51,6 @@ def disk_error(exc: OSError, path: Path, doing: str) -> BackupError:
     return BackupError(f"{doing} failed at {path}: {exc}", user)
 
 
-def fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 class _HashingReader(io.RawIOBase):
     def __init__(self, handle: BinaryIO):
         self.handle = handle
