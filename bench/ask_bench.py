@@ -19,7 +19,7 @@ from pathlib import Path
 from bench.stats import latency_summary, load_average, peak_rss_mb, rss_mb, stopwatch
 from bench.workspace import PROJECT_ROOT, Context, group_main, settings_for
 
-DEV_QUESTIONS = Path("/work/shared/questions/dev_questions.jsonl")
+DEV_QUESTIONS = PROJECT_ROOT / "tests" / "data" / "dev_questions.jsonl"  # copy of ../shared/questions
 POLICY_QUESTIONS = PROJECT_ROOT / "tests" / "data" / "policy_questions.jsonl"
 GRAPH_OPTIONS = ("graph_uri", "graph_user", "graph_password", "graph_database")
 

@@ -9,6 +9,7 @@ import pytest
 from ingest.plan_parser import clean_plan_file, plan_id_from_path
 from tests.ingest.conftest import DEV_QUESTIONS, SHARED_QUESTIONS, SHIPPED_PLAN, dev_questions, read_jsonl
 
+FULL_DEV_COPY = DEV_QUESTIONS.parent.parent / "dev_questions.jsonl"
 PLAN_ID = "huaiyin_science_literacy_plan_2021-2025_draft"
 
 
@@ -134,6 +135,7 @@ def test_dev_copy_in_sync_with_shared_questions():
         pytest.skip("the team's shared question file is not in this checkout")
     shared = read_jsonl(SHARED_QUESTIONS)
     assert all(q in shared for q in read_jsonl(DEV_QUESTIONS)), "tests/data copy of dev questions is stale"
+    assert read_jsonl(FULL_DEV_COPY) == shared, "tests/data/dev_questions.jsonl differs from the shared file"
 
 
 def test_units_all_known_and_aliases_recorded(shipped_plan):

@@ -54,7 +54,7 @@ updated_at: 2024-01-01
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     if chromium_path() is None:
-        pytest.skip("chromium not installed (make system-deps)")
+        pytest.fail("chromium not installed: `make test` installs it (make system-deps)")
     root = tmp_path_factory.mktemp("pages-browser")
     corpus = root / "materials"
     corpus.mkdir()
