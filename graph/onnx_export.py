@@ -38,9 +38,14 @@ def quantize(fp32: Path, out: Path) -> None:
     """Dynamic int8 quantisation of the MatMul weights (per output channel)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    logging.getLogger().setLevel(max(logging.getLogger().level, logging.ERROR))  # "run pre-processing" hint
-    quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8, per_channel=True,
-                     op_types_to_quantize=["MatMul"])
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(max(level, logging.ERROR))  # quiet its "run pre-processing first" hint, for this call only
+    try:
+        quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8, per_channel=True,
+                         op_types_to_quantize=["MatMul"])
+    finally:
+        root.setLevel(level)
 
 
 def export(model_dir: Path, out_dir: Path | None = None) -> Path:
