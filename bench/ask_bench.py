@@ -4,7 +4,7 @@ A fresh process loads the model, builds the policy QA and the rumour checker (ea
 answers the question mix (dev_questions.jsonl + tests/data/policy_questions.jsonl, follow-ups in
 their sessions) twice: the first pass is uncached (each query embedding computed), the second
 repeats it. Targets: median < 20 ms, p99 < 60 ms, query embedding included. Quality: the
-`kepu eval questions` scoring (qa_service/policy_eval.py), per question type.
+`kepu eval questions` scoring (qa_service/evaluation/policy_eval.py), per question type.
 
 With ctx.options {"graph_uri", "graph_user", "graph_password", "graph_database"} the policy side
 reads its plans from that Bolt server instead (bench/bolt_bench.py uses this).
@@ -48,11 +48,11 @@ def question_mix(files: list[Path]) -> list[tuple[str, str | None]]:
 
 def build_chat(settings) -> tuple[object, dict]:
     """The chat service as the server builds it, with each start-up step timed."""
-    from graph.encoder import get_encoder
-    from qa_service.chat import ChatService
-    from qa_service.policy_qa import PolicyQA
-    from qa_service.rumor_check import load_rumor_checker
-    from qa_service.sessions import InMemorySessionStore
+    from graph.encoder.sentence import get_encoder
+    from qa_service.chat.service import ChatService
+    from qa_service.chat.sessions import InMemorySessionStore
+    from qa_service.policy.qa import PolicyQA
+    from qa_service.rumors.check import load_rumor_checker
 
     with stopwatch() as model:
         encoder = get_encoder(settings)
@@ -88,7 +88,7 @@ def timed_pass(chat, mix: list[tuple[str, str | None]]) -> tuple[dict, dict]:
 
 
 def quality(chat, files: list[Path]) -> dict:
-    from qa_service.policy_eval import evaluate, load_questions
+    from qa_service.evaluation.policy_eval import evaluate, load_questions
 
     out = {}
     for path in files:

@@ -36,7 +36,7 @@ def _ask(ctx: Context, label: str, options: dict) -> dict:
 
 
 def run(ctx: Context) -> dict:
-    from graph.neo4j_store import Neo4jStore
+    from graph.store.neo4j import Neo4jStore
     from graph.unit_registry import UnitRegistry
     from ingest.plan_parser import parse_plan_file
     from tests.support.arcadedb_server import ArcadeDBServer

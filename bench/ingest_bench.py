@@ -24,7 +24,7 @@ SYNTHETIC_TIME_CAP = 240.0
 
 
 def _shipped_in_process(ctx: Context, runs: int) -> dict:
-    from graph.oxigraph_store import OxigraphStore
+    from graph.store.oxigraph import OxigraphStore
     from graph.unit_registry import UnitRegistry
     from ingest.plan_parser import parse_plan_file
 
@@ -74,7 +74,7 @@ def _measure_lookups(store, measure_ids: list[str], count: int) -> dict:
 
 
 def _synthetic(ctx: Context, count: int, lookups: int) -> dict:
-    from graph.oxigraph_store import OxigraphStore
+    from graph.store.oxigraph import OxigraphStore
     from graph.unit_registry import UnitRegistry
     from ingest.plan_parser import parse_plan_file
 
@@ -120,7 +120,7 @@ def _synthetic(ctx: Context, count: int, lookups: int) -> dict:
 
 
 def run(ctx: Context) -> dict:
-    import graph.oxigraph_store  # noqa: F401 - start-up (imports) is not part of the ingest time
+    import graph.store.oxigraph  # noqa: F401 - start-up (imports) is not part of the ingest time
     import ingest.plan_parser  # noqa: F401
 
     quick = ctx.quick

@@ -9,7 +9,7 @@
   cache, so every check and search embeds its query (the uncached case). Targets: median < 25 ms,
   p99 < 60 ms.
 - Quality: Recall@3, MRR and uncovered abstention of the fused ranking next to BM25 alone and
-  embeddings alone (qa_service/rumor_eval.py), on the shipped material.
+  embeddings alone (qa_service/evaluation/rumor_eval.py), on the shipped material.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def query_sets() -> dict[str, list[Path]]:
 
 
 def latency_queries(limit: int | None) -> list[str]:
-    from qa_service.rumor_eval import load_queries
+    from qa_service.evaluation.rumor_eval import load_queries
 
     files = [p for paths in query_sets().values() for p in paths]
     texts = list(dict.fromkeys(q.q for q in load_queries(files)))
@@ -51,8 +51,8 @@ def latency_queries(limit: int | None) -> list[str]:
 # --- quality (shipped material) -------------------------------------------------------------------
 
 def quality(ctx: Context, encoder) -> dict:
-    from qa_service.rumor_check import load_rumor_checker
-    from qa_service.rumor_eval import evaluate_modes, load_queries
+    from qa_service.evaluation.rumor_eval import evaluate_modes, load_queries
+    from qa_service.rumors.check import load_rumor_checker
 
     settings = settings_for(ctx.copy_base("rumor-quality"))
     checker = load_rumor_checker(settings, encoder=encoder)
@@ -86,10 +86,10 @@ def build_size(ctx: Context, target: int, encoder) -> tuple[Path, dict]:
 
 def measure(ctx: Context) -> dict:
     """In a fresh process: load model and index, then time every query once through check and search."""
-    from graph.encoder import Encoder
-    from graph.passage_index import IndexHandle
-    from qa_service.material_search import MaterialSearch
-    from qa_service.rumor_check import load_rumor_checker
+    from graph.encoder.sentence import Encoder
+    from graph.search.passage_index import IndexHandle
+    from qa_service.rumors.check import load_rumor_checker
+    from qa_service.rumors.search import MaterialSearch
 
     data_dir = Path(ctx.options["measure_dir"])
     settings = settings_for(data_dir)
@@ -117,7 +117,7 @@ def measure(ctx: Context) -> dict:
 
 def probe_encoder(ctx: Context) -> dict:
     """Single-query embedding latency of the production encoder, nothing else (see run())."""
-    from graph.encoder import Encoder
+    from graph.encoder.sentence import Encoder
 
     encoder = Encoder(settings_for(ctx.base).model_dir, cache_size=0, engine=ctx.options.get("engine", "onnx-int8"))
     queries = latency_queries(ctx.options.get("queries"))
@@ -145,7 +145,7 @@ def _subprocess(ctx: Context, label: str, options: dict, env: dict[str, str] | N
 
 def query_engines(ctx: Context) -> dict:
     """Query embedding alone, uncached, on each engine KEPU_QUERY_ENGINE offers (a fresh process each)."""
-    from graph.encoder import ENGINES
+    from graph.encoder.sentence import ENGINES
 
     return {engine: _subprocess(ctx, f"encoder-{engine}", {"encoder_probe": True, "queries": 120, "engine": engine})
             for engine in ENGINES}
@@ -156,7 +156,7 @@ def run(ctx: Context) -> dict:
         return measure(ctx)
     if ctx.options.get("encoder_probe"):
         return probe_encoder(ctx)
-    from graph.encoder import get_encoder
+    from graph.encoder.sentence import get_encoder
 
     settings = settings_for(ctx.base)
     encoder = get_encoder(settings)

@@ -14,8 +14,8 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from graph.material_store import MaterialRecord
 from graph.records import PlanRecord
+from graph.search.material_store import MaterialRecord
 from ingest.corpus_indexer import material_entries
 from ingest.material_loader import MAX_PASSAGE_CHARS, load_material_dir, split_passages
 

@@ -8,7 +8,7 @@ and the abstention model fitted on the *other* set, and figures are measured on 
 held-out figures are what gets reported. The committed calibration is then fitted the same way on
 both sets together, and the held-out figures are stored with it. Besides the written uncovered
 questions, the model learns from synthetic ones: the tuning set's covered questions asked with
-their own material left out (qa_service.rumor_eval.synthetic_uncovered).
+their own material left out (qa_service.evaluation.rumor_eval.synthetic_uncovered).
 """
 
 from __future__ import annotations
@@ -23,13 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
-from graph.passage_index import IndexHandle
+from graph.search.passage_index import IndexHandle
 from graph.settings import BUNDLED_MATERIALS_DIR, PROJECT_ROOT, Settings
 from ingest.corpus_indexer import build_index
-from qa_service.material_retrieval import FusionConfig
-from qa_service.rumor_calibration import CALIBRATION_PATH, Calibration
-from qa_service.rumor_check import RumorChecker
-from qa_service.rumor_eval import (
+from qa_service.evaluation.rumor_eval import (
     Evidence,
     fit_calibration,
     gather,
@@ -38,6 +35,9 @@ from qa_service.rumor_eval import (
     pooled_metrics,
     synthetic_uncovered,
 )
+from qa_service.rumors.calibration import CALIBRATION_PATH, Calibration
+from qa_service.rumors.check import RumorChecker
+from qa_service.rumors.retrieval import FusionConfig
 
 DATA = PROJECT_ROOT / "tests" / "data"
 RRF_K = (5.0, 10.0, 20.0, 60.0)
@@ -92,7 +92,7 @@ def main() -> None:
     parser.add_argument("--vector-cache", type=Path, help="npz file keeping query vectors between runs")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    from graph.encoder import get_encoder
+    from graph.encoder.sentence import get_encoder
 
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="kepu-tune-"))
     settings = Settings.from_env(data_dir)

@@ -64,7 +64,7 @@ class Settings:
     wechat_aes_key: str = field(default="", repr=False)
     wechat_secret: str = field(default="", repr=False)
     wechat_api_base: str = "https://api.weixin.qq.com"
-    # Protections (qa_service/protections.py). Rate limits are requests per minute; 0 turns one off.
+    # Protections (qa_service/http/protections.py). Rate limits are requests per minute; 0 turns one off.
     rate_limit_per_minute: int = 600  # per client IP, /api and pages
     wechat_rate_limit_per_minute: int = 20  # per WeChat user (openid), messages answered
     max_body_bytes: int = 256 * 1024  # /api and pages

@@ -21,12 +21,11 @@ from pathlib import Path
 
 import numpy as np
 
-from graph.bm25_tokenizer import read_userdict, shared_tokenizer
-from graph.claim_terms import TERMS_FORMAT, build_terms
 from graph.errors import StoreUnavailable
 from graph.failpoints import failpoint
-from graph.material_store import MaterialRecord
-from graph.passage_index import (
+from graph.search.claim_terms import TERMS_FORMAT, build_terms
+from graph.search.material_store import MaterialRecord
+from graph.search.passage_index import (
     FORMAT,
     HNSW_THRESHOLD,
     IndexEntry,
@@ -34,6 +33,7 @@ from graph.passage_index import (
     publish,
     write_generation,
 )
+from graph.search.tokenizer import read_userdict, shared_tokenizer
 from graph.settings import PROJECT_ROOT, Settings
 from graph.text_normalizer import normalize
 from ingest.material_loader import LoadIssue, LoadReport, load_material_dir, material_passages
@@ -58,7 +58,7 @@ class BuildReport:
     entries: int = 0
     embedded: int = 0
     reused: int = 0
-    terms_embedded: int = 0  # claim cards and words (graph.claim_terms) embedded
+    terms_embedded: int = 0  # claim cards and words (graph.search.claim_terms) embedded
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)

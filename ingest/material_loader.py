@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from graph.errors import MaterialInvalid
-from graph.material_store import STATUSES, VERDICTS, MaterialRecord, content_hash
+from graph.search.material_store import STATUSES, VERDICTS, MaterialRecord, content_hash
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 
 from graph import heap
 from graph.settings import Settings
-from qa_service.protections import install_protections
+from qa_service.http.protections import install_protections
 
 log = logging.getLogger(__name__)
 GIL_SWITCH_SECONDS = 0.0005

@@ -64,8 +64,8 @@ def good_materials(dest):
 
 def lexical_calibration():
     """A calibration that trusts word overlap only: predictable with the fake encoder."""
-    from qa_service.material_retrieval import FusionConfig
-    from qa_service.rumor_calibration import FEATURES, Calibration
+    from qa_service.rumors.calibration import FEATURES, Calibration
+    from qa_service.rumors.retrieval import FusionConfig
 
     coef = [0.0] * len(FEATURES)
     coef[FEATURES.index("q_cov")] = 4.0

@@ -37,10 +37,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.errors import GraphError
-from graph.fsutil import fsync_dir, move_tree
-from graph.settings import Settings
-from qa_service.backup_archive import (
+from graph.backup.archive import (
     MANIFEST,
     ROOT,
     ArchiveInvalid,
@@ -49,6 +46,9 @@ from qa_service.backup_archive import (
     disk_error,
     extract_archive,
 )
+from graph.errors import GraphError
+from graph.fsutil import fsync_dir, move_tree
+from graph.settings import Settings
 
 __all__ = ["BackupError", "BackupReport", "RestoreReport", "create_backup", "default_backup_name", "restore_backup"]
 
@@ -120,7 +120,7 @@ def _graph_generation(graph_dir: Path):
 
 @contextmanager
 def _index_generation(index_dir: Path):
-    from graph.passage_index import current_generation
+    from graph.search.passage_index import current_generation
 
     if not (index_dir / "CURRENT").is_file():
         yield None
@@ -193,7 +193,7 @@ def create_backup(settings: Settings, output: Path) -> BackupReport:
 
 def _check_graph(staged: Path) -> list[str]:
     """The plan ids of the staged graph; raises ArchiveInvalid when the database does not open."""
-    from graph.oxigraph_store import OxigraphStore
+    from graph.store.oxigraph import OxigraphStore
 
     store = OxigraphStore(staged)
     try:
@@ -205,7 +205,7 @@ def _check_graph(staged: Path) -> list[str]:
 
 
 def _check_index(staged_gen: Path) -> None:
-    from graph.passage_index import PassageIndex
+    from graph.search.passage_index import PassageIndex
 
     try:
         PassageIndex.load(staged_gen)
@@ -243,7 +243,7 @@ def _install_logs(staged_logs: Path, logs_dir: Path) -> list[str]:
 
 
 def _install_index(staged_gen: Path, index_dir: Path) -> None:
-    from graph.passage_index import publish
+    from graph.search.passage_index import publish
     from ingest.corpus_indexer import index_lock
 
     with index_lock(index_dir):
@@ -291,7 +291,7 @@ def restore_backup(settings: Settings, archive: Path) -> RestoreReport:
             if index_gen is not None:
                 _install_index(index_gen, settings.index_dir)
             if manifest.get("graph") and not graph_skipped:
-                from graph.oxigraph_store import OxigraphStore
+                from graph.store.oxigraph import OxigraphStore
 
                 OxigraphStore(settings.graph_dir).install_generation(content / "graph" / manifest["graph"])
         except OSError as exc:
@@ -305,7 +305,7 @@ def restore_backup(settings: Settings, archive: Path) -> RestoreReport:
 
 
 def _record_restore(data_dir: Path, archive: Path) -> None:
-    from graph.material_store import audit_log
+    from graph.search.material_store import audit_log
 
     digest = hashlib.sha256()
     with open(archive, "rb") as handle:

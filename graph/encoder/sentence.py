@@ -2,9 +2,9 @@
 
 The default folder is the offline conversion of multilingual-e5-small (`make model`); KEPU_MODEL_DIR
 may name any other sentence-transformers folder (a bge-zh model, say). Prefixes come from the
-folder: `kepu_model.json` (written by graph.e5_conversion), else the model's own "query"/"passage"
+folder: `kepu_model.json` (written by graph.encoder.e5_conversion), else the model's own "query"/"passage"
 prompts, else none. Uncached queries run on onnxruntime when the folder holds an ONNX export of its
-transformer (`make model` writes one; graph.onnx_export): the same fp32 computation as PyTorch
+transformer (`make model` writes one; graph.encoder.onnx_export): the same fp32 computation as PyTorch
 (cosine 0.99999+), one thread per call and as many calls at once as the process has CPUs. On
 2 cores a short question takes ~11 ms alone and two run side by side, where PyTorch needs ~21 ms
 with both threads and one call at a time. A forwarded message's clauses are encoded the same way,
@@ -25,11 +25,11 @@ from pathlib import Path
 
 import numpy as np
 
-from graph.e5_conversion import COMPLETE_FILE, MARKER_FILE
+from graph.encoder.e5_conversion import COMPLETE_FILE, MARKER_FILE
+from graph.encoder.onnx_engine import OnnxQueryEngine
+from graph.encoder.onnx_export import onnx_path
 from graph.errors import ModelUnavailable
 from graph.lru import LRUCache
-from graph.onnx_engine import OnnxQueryEngine
-from graph.onnx_export import onnx_path
 from graph.settings import Settings
 
 log = logging.getLogger(__name__)

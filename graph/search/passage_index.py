@@ -27,9 +27,9 @@ import faiss
 import numpy as np
 
 from graph import heap
-from graph.bm25_tokenizer import TextTokenizer, shared_tokenizer
 from graph.errors import IndexUnavailable
-from graph.material_store import MaterialRecord, atomic_write_text
+from graph.search.material_store import MaterialRecord, atomic_write_text
+from graph.search.tokenizer import TextTokenizer, shared_tokenizer
 
 log = logging.getLogger(__name__)
 # bm25s sets its own logger to DEBUG on import, which would print through any root handler.

@@ -44,9 +44,9 @@ class GraphStore(ABC):
 def open_store(settings: Settings) -> GraphStore:
     """Factory: the embedded oxigraph store unless KEPU_GRAPH_URI names a Bolt server."""
     if settings.graph_uri.startswith(("bolt://", "bolt+s://", "neo4j://", "neo4j+s://")):
-        from graph.neo4j_store import Neo4jStore
+        from graph.store.neo4j import Neo4jStore
 
         return Neo4jStore.from_settings(settings)
-    from graph.oxigraph_store import OxigraphStore
+    from graph.store.oxigraph import OxigraphStore
 
     return OxigraphStore(settings.graph_dir)

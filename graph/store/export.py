@@ -25,8 +25,8 @@ import re
 from rdflib import Graph
 
 from graph.ontology import NAMESPACES, bind_namespaces
-from graph.rdf_mapping import plan_to_graph
 from graph.records import MeasureRecord, PlanRecord
+from graph.store.rdf_mapping import plan_to_graph
 
 FORMATS = ("json", "turtle", "jsonld", "csv", "xlsx")
 TABLE_HEADER = ["序号", "条款", "任务（措施）", "牵头单位", "配合单位", "落实单位", "目标"]

@@ -43,11 +43,11 @@ from neo4j.exceptions import (
     SessionExpired,
 )
 
-from graph import neo4j_mapping as rows
 from graph.errors import PlanNotFound, QueryError, StoreUnavailable
 from graph.records import PlanRecord
 from graph.settings import Settings
-from graph.store import GraphStore
+from graph.store import neo4j_mapping as rows
+from graph.store.base import GraphStore
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

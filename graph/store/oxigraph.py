@@ -44,9 +44,9 @@ from graph.errors import PlanNotFound, QueryError, StoreUnavailable
 from graph.failpoints import failpoint
 from graph.fsutil import fsync_dir, move_tree
 from graph.ontology import NAMESPACES
-from graph.rdf_mapping import graph_to_plan, plan_graph_iri, plan_to_graph
 from graph.records import PlanRecord
-from graph.store import GraphStore
+from graph.store.base import GraphStore
+from graph.store.rdf_mapping import graph_to_plan, plan_graph_iri, plan_to_graph
 
 log = logging.getLogger(__name__)
 

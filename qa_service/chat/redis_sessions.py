@@ -16,7 +16,7 @@ import time
 
 from redis.exceptions import RedisError
 
-from qa_service.sessions import DEFAULT_TTL_SECONDS, SessionStore
+from qa_service.chat.sessions import DEFAULT_TTL_SECONDS, SessionStore
 
 log = logging.getLogger(__name__)
 _REDIS_ERRORS = (RedisError, OSError)

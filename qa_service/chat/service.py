@@ -10,11 +10,11 @@ from collections.abc import Callable
 
 from graph.lru import GenerationCache
 from graph.settings import Settings
-from qa_service import answer_format as fmt
-from qa_service.intent import not_for_rumours
-from qa_service.policy_qa import PolicyQA
-from qa_service.question_text import check_question
-from qa_service.sessions import SessionStore, open_session_store
+from qa_service.chat.question import check_question
+from qa_service.chat.sessions import SessionStore, open_session_store
+from qa_service.policy import answer_format as fmt
+from qa_service.policy.intent import not_for_rumours
+from qa_service.policy.qa import PolicyQA
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ _CLAIM = re.compile(r"是真的吗|真的假的|是不是真的|谣言|辟谣|�
 def load_rumor_checker(settings: Settings):
     """The rumour checker of the materials side, or None when it is not built or has no material."""
     try:
-        from qa_service.rumor_check import load_rumor_checker as load
+        from qa_service.rumors.check import load_rumor_checker as load
     except ImportError:
         log.info("rumour checker not available; answering policy questions only")
         return None

@@ -132,7 +132,7 @@ class FileSessionStore(SessionStore):
 def open_session_store(settings: Settings) -> SessionStore:
     """Factory: Redis when KEPU_REDIS_URL is set (shared by all workers), else in-process."""
     if settings.redis_url:
-        from qa_service.redis_sessions import RedisSessionStore
+        from qa_service.chat.redis_sessions import RedisSessionStore
 
         return RedisSessionStore.from_url(settings.redis_url)
     return InMemorySessionStore()

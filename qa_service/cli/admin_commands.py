@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from qa_service.backup import BackupError, create_backup, default_backup_name, restore_backup
+from graph.backup.operations import BackupError, create_backup, default_backup_name, restore_backup
 from qa_service.cli.base import app, console, err_console, fail, settings_of
 
 log = logging.getLogger(__name__)

@@ -24,8 +24,8 @@ def sync(
     prune: bool = typer.Option(False, "--prune", help="同时删除服务器上本地没有的方案"),
 ) -> None:
     """把本地嵌入式图谱中的全部方案复制到 Neo4j（Bolt）服务器。"""
-    from graph.neo4j_store import Neo4jStore
-    from graph.oxigraph_store import OxigraphStore
+    from graph.store.neo4j import Neo4jStore
+    from graph.store.oxigraph import OxigraphStore
 
     settings: Settings = settings_of(ctx)
     started = time.monotonic()

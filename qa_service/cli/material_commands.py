@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from graph.errors import GraphError
-from graph.passage_index import IndexHandle
+from graph.search.passage_index import IndexHandle
 from qa_service.cli.base import (
     EXIT_BAD_INPUT,
     EXIT_PARTIAL,
@@ -25,8 +25,8 @@ from qa_service.cli.base import (
     ingest_app,
     settings_of,
 )
-from qa_service.material_search import MaterialSearch
-from qa_service.rumor_check import InvalidText, RumorChecker, default_encoder_factory, load_rumor_checker
+from qa_service.rumors.check import InvalidText, RumorChecker, default_encoder_factory, load_rumor_checker
+from qa_service.rumors.search import MaterialSearch
 
 
 def _encoder(ctx: typer.Context):
@@ -156,7 +156,7 @@ def eval_rumors(
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """在问题集上评测辟谣检索：融合检索、仅 BM25、仅向量 三者对比。"""
-    from qa_service.rumor_eval import evaluate_modes, load_queries
+    from qa_service.evaluation.rumor_eval import evaluate_modes, load_queries
 
     missing = [str(f) for f in files if not f.is_file()]
     if missing:

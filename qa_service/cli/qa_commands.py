@@ -44,10 +44,10 @@ def _parse_plans(paths: list[Path]):
 
 
 def _chat(settings: Settings, plan_paths: list[Path] | None, sessions=None):
-    from qa_service.chat import ChatService, load_rumor_checker
-    from qa_service.policy_qa import PolicyQA, load_encoder
-    from qa_service.sessions import InMemorySessionStore
-    from qa_service.unit_lookup import load_registry
+    from qa_service.chat.service import ChatService, load_rumor_checker
+    from qa_service.chat.sessions import InMemorySessionStore
+    from qa_service.policy.qa import PolicyQA, load_encoder
+    from qa_service.policy.units import load_registry
 
     try:
         if plan_paths:
@@ -71,7 +71,7 @@ def ask(
     plan: list[Path] = typer.Option(None, "--plan", help="直接从方案文件回答（不读图谱）"),
 ) -> None:
     """就方案提问：谁负责、谁牵头、某单位的任务、量化目标、结构与依据。"""
-    from qa_service.sessions import FileSessionStore
+    from qa_service.chat.sessions import FileSessionStore
 
     settings = settings_of(ctx)
     if session is not None and not _SESSION_ID.match(session):
@@ -95,7 +95,7 @@ def eval_questions(
     plan: list[Path] = typer.Option(None, "--plan", help="直接从方案文件回答（不读图谱）"),
 ) -> None:
     """逐题提问并按题型统计准确率。"""
-    from qa_service.policy_eval import QuestionFileError, evaluate, load_questions
+    from qa_service.evaluation.policy_eval import QuestionFileError, evaluate, load_questions
 
     try:
         questions = load_questions(path)
@@ -134,14 +134,14 @@ def eval_tune(
     path: Path = typer.Argument(..., help="问题集 JSONL"),
     split: str = typer.Option("tune", "--split", help="只用 split 字段等于此值的问题调参（空字符串=全部）"),
     plan: list[Path] = typer.Option(None, "--plan", help="方案文件（默认读图谱）"),
-    out: Path = typer.Option(None, "--out", help="参数文件（默认 qa_service/policy_params.json）"),
+    out: Path = typer.Option(None, "--out", help="参数文件（默认 qa_service/policy/params.json）"),
 ) -> None:
     """在问题集上调融合权重、置信度校准和阈值，写入参数文件。"""
-    from qa_service.policy_eval import QuestionFileError, load_questions
-    from qa_service.policy_params import PARAMS_PATH, save_params
-    from qa_service.policy_qa import load_encoder
-    from qa_service.policy_tuning import tune_modes
-    from qa_service.unit_lookup import load_registry
+    from qa_service.evaluation.policy_eval import QuestionFileError, load_questions
+    from qa_service.evaluation.policy_tuning import tune_modes
+    from qa_service.policy.params import PARAMS_PATH, save_params
+    from qa_service.policy.qa import load_encoder
+    from qa_service.policy.units import load_registry
 
     settings = settings_of(ctx)
     try:
@@ -151,7 +151,7 @@ def eval_tune(
     if plan:
         plans = _parse_plans(plan)
     else:
-        from graph.store import open_store
+        from graph.store.base import open_store
 
         plans = open_store(settings).plans()
     if not plans:

@@ -17,14 +17,14 @@ from pathlib import Path
 
 import numpy as np
 
-from qa_service.chat import ChatService
-from qa_service.policy_eval import evaluate
-from qa_service.policy_index import fuse
-from qa_service.policy_params import FEATURES, KINDS, load_params
-from qa_service.policy_qa import PolicyQA
-from qa_service.policy_ranking import rank
-from qa_service.question_text import normalize
-from qa_service.sessions import InMemorySessionStore
+from qa_service.chat.question import normalize
+from qa_service.chat.service import ChatService
+from qa_service.chat.sessions import InMemorySessionStore
+from qa_service.evaluation.policy_eval import evaluate
+from qa_service.policy.index import fuse
+from qa_service.policy.params import FEATURES, KINDS, load_params
+from qa_service.policy.qa import PolicyQA
+from qa_service.policy.ranking import rank
 
 log = logging.getLogger(__name__)
 _KIND_OF = {"resp": "measure", "lead": "measure", "target": "target", "structure": "section"}

@@ -24,9 +24,9 @@ from pathlib import Path
 import numpy as np
 
 from graph.text_normalizer import normalize
-from qa_service.material_retrieval import FusionConfig
-from qa_service.rumor_calibration import FEATURES, Calibration
-from qa_service.rumor_check import ClauseEvidence, RumorChecker
+from qa_service.rumors.calibration import FEATURES, Calibration
+from qa_service.rumors.check import ClauseEvidence, RumorChecker
+from qa_service.rumors.retrieval import FusionConfig
 
 
 @dataclass

@@ -15,7 +15,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from qa_service.error_handlers import error_response, request_id_of
+from qa_service.http.errors import error_response, request_id_of
 
 log = logging.getLogger(__name__)
 

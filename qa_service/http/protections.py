@@ -17,10 +17,10 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from graph.settings import Settings
-from qa_service.error_handlers import RequestContextMiddleware, install_exception_handlers
-from qa_service.limits_middleware import BodySizeLimitMiddleware
-from qa_service.rate_limit import RateLimiter, RateLimitMiddleware
-from qa_service.security_headers import SecurityHeadersMiddleware
+from qa_service.http.errors import RequestContextMiddleware, install_exception_handlers
+from qa_service.http.limits import BodySizeLimitMiddleware
+from qa_service.http.rate_limit import RateLimiter, RateLimitMiddleware
+from qa_service.http.security_headers import SecurityHeadersMiddleware
 
 CORS_METHODS = ["GET", "POST", "PUT"]
 CORS_HEADERS = ["Content-Type", "Authorization", "X-Kepu-Token", "X-Kepu-User", "X-Request-ID"]

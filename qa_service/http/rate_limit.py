@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from graph.settings import Settings
-from qa_service.error_handlers import error_response, request_id_of
+from qa_service.http.errors import error_response, request_id_of
 
 log = logging.getLogger(__name__)
 

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.records import MeasureRecord, TargetRecord
-from qa_service import answer_format as fmt
-from qa_service import intent as it
-from qa_service.intent import Intent, classify
-from qa_service.policy_index import PolicyIndex, TargetDoc
-from qa_service.policy_ranking import Query, Ranking, rank
-from qa_service.unit_lookup import UnitResolver
+from qa_service.policy import answer_format as fmt
+from qa_service.policy import intent as it
+from qa_service.policy.index import PolicyIndex, TargetDoc
+from qa_service.policy.intent import Intent, classify
+from qa_service.policy.ranking import Query, Ranking, rank
+from qa_service.policy.units import UnitResolver
 
 log = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ import bm25s
 import numpy as np
 
 from graph.records import MeasureRecord, PlanRecord, TargetRecord
-from qa_service.policy_tokens import PolicyTokenizer
-from qa_service.question_text import normalize
+from qa_service.chat.question import normalize
+from qa_service.policy.tokens import PolicyTokenizer
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG

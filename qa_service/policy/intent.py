@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qa_service.unit_lookup import UnitMention
+from qa_service.policy.units import UnitMention
 
 # Intents answered from the graph; "oos" is a question the plan cannot answer by its nature.
 RESP, LEAD, REVERSE, REVERSE_LEAD = "resp", "lead", "reverse", "reverse_lead"

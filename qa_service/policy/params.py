@@ -1,6 +1,6 @@
-"""Tuned fusion weights, confidence calibration and thresholds (policy_params.json, committed).
+"""Tuned fusion weights, confidence calibration and thresholds (params.json beside this module, committed).
 
-`python -m qa_service.policy_tuning` rewrites the JSON from a question set. Two modes: "hybrid"
+`python -m qa_service.evaluation.policy_tuning` rewrites the JSON from a question set. Two modes: "hybrid"
 (BM25 + embeddings) and "lexical" (BM25 only, when the encoder is not available).
 """
 
@@ -14,7 +14,7 @@ import re
 import tempfile
 from pathlib import Path
 
-PARAMS_PATH = Path(__file__).with_name("policy_params.json")
+PARAMS_PATH = Path(__file__).with_name("params.json")
 FEATURES = ("fused_top", "margin", "cos_title", "cos_text", "cos_sent", "cov_top", "cov_vocab", "idf_top", "n_words", "cue")
 KINDS = ("measure", "target", "section")
 

@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph import heap
+from graph.encoder import vector_cache as embedding_cache
 from graph.errors import GraphError
 from graph.records import PlanRecord
 from graph.settings import Settings
-from qa_service import embedding_cache
-from qa_service.policy_answer import PolicyAnswerer, PolicyResult
-from qa_service.policy_index import PolicyIndex
-from qa_service.policy_params import load_params
-from qa_service.unit_lookup import UnitResolver, load_registry
+from qa_service.policy.answer import PolicyAnswerer, PolicyResult
+from qa_service.policy.index import PolicyIndex
+from qa_service.policy.params import load_params
+from qa_service.policy.units import UnitResolver, load_registry
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +30,9 @@ RELOAD_CHECK_SECONDS = 1.0
 def load_encoder(settings: Settings):
     """The shared sentence encoder, or None (lexical answers only) when it cannot be loaded."""
     try:
-        from graph.encoder import get_encoder
+        from graph.encoder.sentence import get_encoder
     except ImportError:
-        log.warning("graph.encoder not available; policy answers use BM25 only")
+        log.warning("graph.encoder.sentence not available; policy answers use BM25 only")
         return None
     try:
         return get_encoder(settings)
@@ -74,7 +74,7 @@ class PolicyQA:
         model_seconds = time.perf_counter() - started
         registry = load_registry(settings)
         if store is None:
-            from graph.store import open_store
+            from graph.store.base import open_store
 
             try:
                 store = open_store(settings)

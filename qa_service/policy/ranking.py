@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from qa_service.policy_index import DocIndex, PolicyIndex, fuse
-from qa_service.policy_params import probability
+from qa_service.policy.index import DocIndex, PolicyIndex, fuse
+from qa_service.policy.params import probability
 
 
 @dataclass

@@ -21,7 +21,7 @@ from fastapi import APIRouter, Body, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 
 from graph.errors import GraphError, MaterialInvalid
-from graph.material_store import STATUSES, MaterialRecord, MaterialStore, audit_log, unanswered_log
+from graph.search.material_store import STATUSES, MaterialRecord, MaterialStore, audit_log, unanswered_log
 from graph.settings import Settings
 from ingest.corpus_indexer import build_index
 from ingest.material_loader import load_material_file, validate_material

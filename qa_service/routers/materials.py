@@ -16,11 +16,11 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from graph.errors import GraphError
-from graph.passage_index import IndexHandle, current_generation
+from graph.search.passage_index import IndexHandle, current_generation
 from graph.settings import Settings
-from qa_service.material_search import MaterialSearch
 from qa_service.routers.admin import is_admin
-from qa_service.rumor_check import MAX_CHARS, InvalidText, load_rumor_checker
+from qa_service.rumors.check import MAX_CHARS, InvalidText, load_rumor_checker
+from qa_service.rumors.search import MaterialSearch
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["科学辟谣"])

@@ -18,9 +18,9 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from graph.settings import Settings
-from qa_service.graph_picture import SvgRenderer
-from qa_service.security_headers import SecurityHeadersMiddleware
+from qa_service.http.security_headers import SecurityHeadersMiddleware
 from qa_service.web import ask_page, material_pages, matrix_page, plan_pages
+from qa_service.web.graph_picture import SvgRenderer
 from qa_service.web.plan_source import PlanSource, load_registry
 from qa_service.web.render import STATIC_DIR
 

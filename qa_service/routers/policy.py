@@ -18,11 +18,11 @@ from starlette.concurrency import run_in_threadpool
 
 from graph.errors import GraphError
 from graph.settings import Settings
-from qa_service.chat import ChatService
-from qa_service.policy_qa import PolicyQA
-from qa_service.policy_ranking import rank
-from qa_service.question_text import MAX_QUESTION_CHARS, MSG_TOO_LONG, normalize
-from qa_service.sessions import open_session_store
+from qa_service.chat.question import MAX_QUESTION_CHARS, MSG_TOO_LONG, normalize
+from qa_service.chat.service import ChatService
+from qa_service.chat.sessions import open_session_store
+from qa_service.policy.qa import PolicyQA
+from qa_service.policy.ranking import rank
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["政策问答"])

@@ -6,7 +6,7 @@ stands out from the rest, how much of the query its claims (and its whole text) 
 of its claims' key terms the query carries, how much of the query is made of words the corpus uses
 elsewhere but this material never does (the predicate differs: 大蒜降血压 against a material on
 大蒜 and viruses), whether BM25 and the dense ranking agree — and, from the material's claim terms
-(graph.claim_terms), how close the question is to the material's card (the rumour and its rebuttal
+(graph.search.claim_terms), how close the question is to the material's card (the rumour and its rebuttal
 as one statement) compared with the other candidates' cards, how strongly it evokes the least
 evoked word of the best-matched claim (a paraphrase evokes 醋 without writing it; 深海鱼油能软化血管吗
 does not), and how much of its weight lies in words the material's text never uses. They are
@@ -25,11 +25,11 @@ from pathlib import Path
 
 import numpy as np
 
-from graph.claim_terms import ClaimTerms, plain_words
-from graph.passage_index import PassageIndex
+from graph.search.claim_terms import ClaimTerms, plain_words
+from graph.search.passage_index import PassageIndex
 from graph.settings import PROJECT_ROOT
 from graph.text_normalizer import normalize
-from qa_service.material_retrieval import SHORT_KINDS, Candidate, FusionConfig, Retrieval
+from qa_service.rumors.retrieval import SHORT_KINDS, Candidate, FusionConfig, Retrieval
 
 log = logging.getLogger(__name__)
 
@@ -188,7 +188,7 @@ class Calibration:
                    threshold=float(ab["threshold"]), info=data.get("info", {}))
 
     def save(self, path: Path) -> None:
-        from graph.material_store import atomic_write_text
+        from graph.search.material_store import atomic_write_text
 
         atomic_write_text(Path(path), json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n")
 

@@ -17,15 +17,15 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from graph.claim_terms import ClaimTerms, claim_terms
 from graph.errors import GraphError, ModelUnavailable
 from graph.lru import GenerationCache
-from graph.material_store import UnansweredLog, unanswered_log
-from graph.passage_index import IndexHandle, PassageIndex
+from graph.search.claim_terms import ClaimTerms, claim_terms
+from graph.search.material_store import UnansweredLog, unanswered_log
+from graph.search.passage_index import IndexHandle, PassageIndex
 from graph.settings import Settings
 from graph.text_normalizer import normalize
-from qa_service.material_retrieval import FusionConfig, HybridRetriever, Retrieval
-from qa_service.rumor_calibration import Calibration, candidate_features, load_calibration
+from qa_service.rumors.calibration import Calibration, candidate_features, load_calibration
+from qa_service.rumors.retrieval import FusionConfig, HybridRetriever, Retrieval
 
 log = logging.getLogger(__name__)
 
@@ -279,7 +279,7 @@ class RumorChecker:
 def default_encoder_factory(settings: Settings) -> Callable[[], object]:
     def factory():
         try:
-            from graph.encoder import get_encoder
+            from graph.encoder.sentence import get_encoder
         except ImportError as exc:
             raise ModelUnavailable(f"sentence encoder module unavailable: {exc}") from exc
         return get_encoder(settings)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from graph.passage_index import PassageIndex
+from graph.search.passage_index import PassageIndex
 
 FUSION_MODES = ("rrf", "dense", "bm25")
 SHORT_KINDS = frozenset({"title", "claim"})

@@ -13,11 +13,11 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 from graph.lru import GenerationCache
-from graph.material_store import STATUSES, VERDICTS, MaterialRecord
-from graph.passage_index import PassageIndex
+from graph.search.material_store import STATUSES, VERDICTS, MaterialRecord
+from graph.search.passage_index import PassageIndex
 from graph.text_normalizer import normalize
-from qa_service.material_retrieval import Candidate, FusionConfig
-from qa_service.rumor_check import InvalidText, RumorChecker
+from qa_service.rumors.check import InvalidText, RumorChecker
+from qa_service.rumors.retrieval import Candidate, FusionConfig
 
 MAX_K = 50
 RESULT_CACHE_SIZE = 5_000  # result pages remembered per index generation

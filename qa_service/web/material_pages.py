@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
 from graph.errors import GraphError
-from graph.material_store import VERDICTS
+from graph.search.material_store import VERDICTS
 from qa_service.web.admin_session import admin_configured, page_admin, sign_in, sign_out, token_matches
 from qa_service.web.render import error_page, render, with_query
 

@@ -1,5 +1,5 @@
 """责任分工表 `/matrix`, filterable by unit (any alias) and chapter, and its downloads
-`/matrix.csv` and `/matrix.xlsx` with the same filters (rows from graph.export)."""
+`/matrix.csv` and `/matrix.xlsx` with the same filters (rows from graph.store.export)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from graph.export import JOINT_PREFIX, TABLE_HEADER, export_plans
 from graph.records import MeasureRecord, PlanRecord
+from graph.store.export import JOINT_PREFIX, TABLE_HEADER, export_plans
 from qa_service.web.catalog import Catalog
 from qa_service.web.plan_pages import catalog_or_error
 from qa_service.web.render import render

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from graph.records import MeasureRecord
-from qa_service.graph_picture import Edge, Node, Picture
 from qa_service.web.catalog import PLACE_ROLES, ROLE_NAMES, Catalog, role_of
+from qa_service.web.graph_picture import Edge, Node, Picture
 from qa_service.web.render import measure_url, unit_url
 
 

@@ -66,7 +66,7 @@ class PlanSource:
             if self._plans is not None and now - self._checked < RELOAD_CHECK_SECONDS:
                 return self._plans
             if self._store is None:
-                from graph.store import open_store
+                from graph.store.base import open_store
 
                 self._store = open_store(self.settings)
             refresh = getattr(self._store, "refresh_if_changed", None)

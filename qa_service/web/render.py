@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from qa_service.web.catalog import ROLE_NAMES
 
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 STATIC_DIR = PACKAGE_DIR / "static"
 NAV = (("/", "问答"), ("/matrix", "责任分工表"), ("/units", "单位"), ("/materials", "素材检索"))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from graph.settings import Settings
-from qa_service.rate_limit import RateLimiter
+from qa_service.http.rate_limit import RateLimiter
 from qa_service.wechat import texts
 from qa_service.wechat.customer_service import CustomerService, MemoryTokenCache, RedisTokenCache
 from qa_service.wechat.dedupe import (

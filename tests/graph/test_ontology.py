@@ -5,7 +5,7 @@ from rdflib import RDF, Graph, URIRef
 from rdflib.namespace import ORG, SKOS
 
 from graph.ontology import KEPU, ONTOLOGY_IRI, declared_terms, ontology_graph
-from graph.rdf_mapping import graph_to_plan, measure_iri, plan_iri, plan_to_graph, unit_iri
+from graph.store.rdf_mapping import graph_to_plan, measure_iri, plan_iri, plan_to_graph, unit_iri
 
 
 def test_misspelt_term_is_an_error_not_a_new_iri():

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from graph.passage_index import IndexHandle, PassageIndex, current_generation
+from graph.search.passage_index import IndexHandle, PassageIndex, current_generation
 from graph.settings import Settings
 from ingest.corpus_indexer import build_index
 from tests.material_fakes import SMALL_MATERIALS, FakeEncoder, good_materials

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 import pytest
 from neo4j import GraphDatabase
 
-from graph.neo4j_store import Neo4jStore
 from graph.settings import Settings
+from graph.store.neo4j import Neo4jStore
 from tests.support.arcadedb_server import ArcadeDBServer
 
 

@@ -248,7 +248,7 @@ class FakeWeChatApi:
 
 
 class FakeChat:
-    """Stands in for qa_service.chat.ChatService in unit tests: counts calls, remembers the
+    """Stands in for qa_service.chat.service.ChatService in unit tests: counts calls, remembers the
     previous question per session (so follow-ups are visible), can be slow or fail."""
 
     def __init__(self, answers: dict[str, str] | None = None, delay: float = 0.0, fail: bool = False):

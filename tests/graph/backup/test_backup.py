@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from graph.oxigraph_store import OxigraphStore
-from graph.passage_index import IndexHandle
+from graph.search.passage_index import IndexHandle
 from graph.settings import PROJECT_ROOT
+from graph.store.oxigraph import OxigraphStore
 from qa_service.cli import app as cli
 
 PLAN = PROJECT_ROOT / "corpus" / "plans" / "huaiyin_science_literacy_plan_2021-2025_draft.txt"

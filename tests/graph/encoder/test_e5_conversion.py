@@ -15,9 +15,9 @@ import struct
 import numpy as np
 import pytest
 
-from graph import e5_conversion
-from graph.e5_conversion import COMPLETE_FILE, MARKER_FILE, convert, dequantize_q4, main, read_packed
-from graph.e5_tokenizer import precompiled_charsmap
+from graph.encoder import e5_conversion
+from graph.encoder.e5_conversion import COMPLETE_FILE, MARKER_FILE, convert, dequantize_q4, main, read_packed
+from graph.encoder.e5_tokenizer import precompiled_charsmap
 from graph.settings import DEFAULT_MODEL_DIR
 
 LONG_TEXT = (

@@ -9,8 +9,8 @@ import time
 import numpy as np
 import pytest
 
-from graph.e5_conversion import is_complete
-from graph.encoder import Encoder, ModelInfo, QueryCache, get_encoder, read_model_info
+from graph.encoder.e5_conversion import is_complete
+from graph.encoder.sentence import Encoder, ModelInfo, QueryCache, get_encoder, read_model_info
 from graph.errors import GraphError, ModelUnavailable
 from graph.settings import DEFAULT_MODEL_DIR, Settings
 

@@ -5,8 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from graph.claim_terms import TERMS_JSON, TERMS_VECTORS, ClaimTerms, card_text, claim_terms, plain_words
-from graph.passage_index import PassageIndex, current_generation
+from graph.search.claim_terms import (
+    TERMS_JSON,
+    TERMS_VECTORS,
+    ClaimTerms,
+    card_text,
+    claim_terms,
+    plain_words,
+)
+from graph.search.passage_index import PassageIndex, current_generation
 from graph.settings import Settings
 from ingest.corpus_indexer import build_index
 from tests.material_fakes import FakeEncoder, good_materials

@@ -6,9 +6,8 @@ import jieba
 import numpy as np
 import pytest
 
-from graph.bm25_tokenizer import TextTokenizer, shared_tokenizer
-from graph.material_store import MaterialRecord
-from graph.passage_index import (
+from graph.search.material_store import MaterialRecord
+from graph.search.passage_index import (
     POINTER,
     IndexEntry,
     IndexHandle,
@@ -17,6 +16,7 @@ from graph.passage_index import (
     publish,
     write_generation,
 )
+from graph.search.tokenizer import TextTokenizer, shared_tokenizer
 from tests.material_fakes import FakeEncoder
 
 

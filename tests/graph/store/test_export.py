@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from graph.export import TABLE_HEADER, export_plans
-from graph.rdf_mapping import graph_to_plan, plan_to_graph
+from graph.store.export import TABLE_HEADER, export_plans
+from graph.store.rdf_mapping import graph_to_plan, plan_to_graph
 
 
 def test_json_is_the_measure_shape(sample_plan):

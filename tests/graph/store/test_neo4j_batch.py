@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.neo4j_store import Neo4jStore
+from graph.store.neo4j import Neo4jStore
 
 pytestmark = pytest.mark.server
 

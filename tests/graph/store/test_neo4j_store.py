@@ -11,9 +11,9 @@ from neo4j import GraphDatabase
 from neo4j.exceptions import ConstraintError
 
 from graph.errors import PlanNotFound, QueryError, StoreUnavailable
-from graph.neo4j_store import Neo4jStore, redact
 from graph.settings import BUNDLED_PLANS_DIR, Settings
-from graph.store import open_store
+from graph.store.base import open_store
+from graph.store.neo4j import Neo4jStore, redact
 from tests.support.arcadedb_server import ArcadeDBServer, free_port
 
 SHIPPED_PLAN = BUNDLED_PLANS_DIR / "huaiyin_science_literacy_plan_2021-2025_draft.txt"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from graph.neo4j_store import Neo4jStore
 from graph.settings import BUNDLED_PLANS_DIR
+from graph.store.neo4j import Neo4jStore
 
 pytestmark = pytest.mark.server
 
@@ -28,7 +28,7 @@ def kepu(*args: str, env: dict | None = None):
 @pytest.fixture
 def embedded(bolt_settings):
     """The embedded store of the test's data directory."""
-    oxigraph_store = pytest.importorskip("graph.oxigraph_store")
+    oxigraph_store = pytest.importorskip("graph.store.oxigraph")
     store = oxigraph_store.OxigraphStore(bolt_settings.graph_dir)
     yield store
     store.close()
@@ -107,7 +107,7 @@ def test_ingest_plan_writes_to_the_bolt_server(bolt_settings, neo4j_store):
 
 
 def test_json_export_is_the_same_from_both_stores(embedded, neo4j_store, sample_plan, other_plan):
-    export = pytest.importorskip("graph.export")
+    export = pytest.importorskip("graph.store.export")
     for plan in (sample_plan, other_plan):
         embedded.put_plan(plan)
         neo4j_store.put_plan(plan)
@@ -117,7 +117,7 @@ def test_json_export_is_the_same_from_both_stores(embedded, neo4j_store, sample_
 
 
 def test_shipped_plan_json_export_parity(embedded, neo4j_store):
-    export = pytest.importorskip("graph.export")
+    export = pytest.importorskip("graph.store.export")
     parser = pytest.importorskip("ingest.plan_parser")
     plan = parser.parse_plan_file(SHIPPED_PLAN)
     embedded.put_plan(plan)

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from graph.errors import PlanNotFound, QueryError, StoreUnavailable
-from graph.oxigraph_store import OxigraphStore
-from graph.rdf_mapping import measure_iri, plan_iri
+from graph.store.oxigraph import OxigraphStore
+from graph.store.rdf_mapping import measure_iri, plan_iri
 
 ROOT = Path(__file__).resolve().parents[2]
 COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -133,7 +133,7 @@ def test_writer_killed_mid_write_leaves_previous_graph_serving(store, sample_pla
         """
         import copy, os, signal, sys
         from pathlib import Path
-        from graph.oxigraph_store import OxigraphStore
+        from graph.store.oxigraph import OxigraphStore
         from tests.graph.conftest import make_plan
         OxigraphStore._publish = lambda self, name: os.kill(os.getpid(), signal.SIGKILL)
         plan = make_plan()
@@ -157,7 +157,7 @@ def test_open_instance_sees_a_write_from_another_process(store, sample_plan, oth
         """
         import sys
         from pathlib import Path
-        from graph.oxigraph_store import OxigraphStore
+        from graph.store.oxigraph import OxigraphStore
         from tests.graph.conftest import make_plan
         OxigraphStore(Path(sys.argv[1])).put_plan(make_plan("other-2022", "另一区科普实施方案"))
         """,
@@ -171,7 +171,7 @@ def test_concurrent_writers_do_not_lose_each_others_plans(store, tmp_path):
     code = """
         import sys
         from pathlib import Path
-        from graph.oxigraph_store import OxigraphStore
+        from graph.store.oxigraph import OxigraphStore
         from tests.graph.conftest import make_plan
         store = OxigraphStore(Path(sys.argv[1]))
         for i in range(3):

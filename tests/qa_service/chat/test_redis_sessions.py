@@ -16,9 +16,9 @@ from typer.testing import CliRunner
 
 from graph.settings import PROJECT_ROOT, Settings
 from qa_service.app import create_app
-from qa_service.rate_limit import RateLimiter, RedisCounters
-from qa_service.redis_sessions import RedisSessionStore
-from qa_service.sessions import InMemorySessionStore, open_session_store
+from qa_service.chat.redis_sessions import RedisSessionStore
+from qa_service.chat.sessions import InMemorySessionStore, open_session_store
+from qa_service.http.rate_limit import RateLimiter, RedisCounters
 from qa_service.wechat import texts
 from tests.support import redis_server as redis_support
 from tests.support.wechat_platform import FakeChat, WeChatPlatform, random_aes_key
@@ -77,7 +77,7 @@ def test_unreachable_redis_degrades_to_no_memory_quickly(caplog):
 
 
 def test_conversations_get_their_memory_back_when_redis_returns(tmp_path, monkeypatch):
-    import qa_service.redis_sessions as module
+    import qa_service.chat.redis_sessions as module
 
     monkeypatch.setattr(module, "_RETRY_SECONDS", 0.2)
     port = redis_support.free_port()
@@ -107,7 +107,7 @@ def worker(settings: Settings, chat=None):
     if chat is not None:
         app.state.chat = chat
     elif getattr(app.state, "chat", None) is None:  # the policy router that sets it is not built yet
-        from qa_service.chat import ChatService
+        from qa_service.chat.service import ChatService
 
         app.state.chat = ChatService.from_settings(settings, load_model=False)
     return app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa_service.sessions import FileSessionStore, InMemorySessionStore
+from qa_service.chat.sessions import FileSessionStore, InMemorySessionStore
 
 
 class Clock:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from graph.oxigraph_store import OxigraphStore
+from graph.store.oxigraph import OxigraphStore
 from qa_service.cli import app
 from tests.ingest.render_tables import (
     write_appendix_docx,
@@ -120,7 +120,7 @@ def test_who_is_responsible_for_table_tasks(ingested, tmp_path, question, expect
 def test_table_answers_with_the_real_model(ingested):
     """The same questions through the hybrid answerer (the converted e5 model)."""
     from graph.settings import DEFAULT_MODEL_DIR, Settings
-    from qa_service.policy_qa import PolicyQA
+    from qa_service.policy.qa import PolicyQA
 
     if not DEFAULT_MODEL_DIR.exists():
         pytest.fail(f"no converted model at {DEFAULT_MODEL_DIR}; run `make model`")

@@ -11,8 +11,8 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from graph.oxigraph_store import OxigraphStore
 from graph.settings import Settings
+from graph.store.oxigraph import OxigraphStore
 from qa_service.cli import app
 from tests.graph.conftest import make_plan
 
@@ -238,7 +238,7 @@ def test_server_keeps_answering_during_ingest_and_then_sees_it(data_dir):
 def test_ingest_killed_mid_write_leaves_previous_graph(data_dir):
     reader = OxigraphStore(data_dir / "graph")
     generation = _generation(data_dir)
-    code = ("import os, signal; from graph.oxigraph_store import OxigraphStore; "
+    code = ("import os, signal; from graph.store.oxigraph import OxigraphStore; "
             "OxigraphStore._publish = lambda self, name: os.kill(os.getpid(), signal.SIGKILL); "
             "from qa_service.cli import main; main()")
     proc = subprocess.run([sys.executable, "-c", code, "--data-dir", str(data_dir), "ingest", "plan",

@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 
 from graph.failpoints import ENV as FAULT_ENV
-from graph.oxigraph_store import OxigraphStore
-from graph.passage_index import IndexHandle, PassageIndex, current_generation
+from graph.search.passage_index import IndexHandle, PassageIndex, current_generation
 from graph.settings import PROJECT_ROOT
+from graph.store.oxigraph import OxigraphStore
 
 pytestmark = pytest.mark.slow
 

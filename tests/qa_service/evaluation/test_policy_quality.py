@@ -11,10 +11,10 @@ from graph.errors import ModelUnavailable
 from graph.settings import DEFAULT_MODEL_DIR, Settings
 from graph.unit_registry import UnitRegistry
 from ingest.plan_parser import parse_plan_file
-from qa_service.chat import ChatService
-from qa_service.policy_eval import evaluate, load_questions
-from qa_service.policy_qa import PolicyQA
-from qa_service.sessions import InMemorySessionStore
+from qa_service.chat.service import ChatService
+from qa_service.chat.sessions import InMemorySessionStore
+from qa_service.evaluation.policy_eval import evaluate, load_questions
+from qa_service.policy.qa import PolicyQA
 
 pytestmark = pytest.mark.slow
 
@@ -26,7 +26,7 @@ OURS = ROOT / "tests" / "data" / "policy_questions.jsonl"
 
 @pytest.fixture(scope="module")
 def chat():
-    from graph.encoder import get_encoder
+    from graph.encoder.sentence import get_encoder
 
     try:
         encoder = get_encoder(Settings())

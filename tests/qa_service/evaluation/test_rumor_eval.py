@@ -7,9 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from qa_service.material_retrieval import FusionConfig
-from qa_service.rumor_calibration import FEATURES, Calibration
-from qa_service.rumor_eval import (
+from qa_service.evaluation.rumor_eval import (
     SYNTHETIC,
     Evidence,
     Query,
@@ -19,6 +17,8 @@ from qa_service.rumor_eval import (
     load_queries,
     metrics,
 )
+from qa_service.rumors.calibration import FEATURES, Calibration
+from qa_service.rumors.retrieval import FusionConfig
 
 
 def _feats(strength: float) -> dict:

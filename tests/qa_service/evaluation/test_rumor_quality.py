@@ -16,12 +16,18 @@ import json
 
 import pytest
 
-from graph.passage_index import IndexHandle
+from graph.search.passage_index import IndexHandle
 from graph.settings import BUNDLED_MATERIALS_DIR, PROJECT_ROOT, Settings
 from ingest.corpus_indexer import build_index
-from qa_service.rumor_calibration import load_calibration
-from qa_service.rumor_check import RumorChecker
-from qa_service.rumor_eval import cross_validate, gather, load_queries, metrics, synthetic_uncovered
+from qa_service.evaluation.rumor_eval import (
+    cross_validate,
+    gather,
+    load_queries,
+    metrics,
+    synthetic_uncovered,
+)
+from qa_service.rumors.calibration import load_calibration
+from qa_service.rumors.check import RumorChecker
 
 pytestmark = pytest.mark.slow
 
@@ -40,7 +46,7 @@ def _sets() -> dict[str, list]:
 
 @pytest.fixture(scope="module")
 def checker(tmp_path_factory):
-    from graph.encoder import get_encoder
+    from graph.encoder.sentence import get_encoder
 
     settings = Settings.from_env(tmp_path_factory.mktemp("quality"))
     encoder = get_encoder(settings)

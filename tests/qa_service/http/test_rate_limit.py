@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from graph.settings import Settings
 from qa_service.app import create_app
-from qa_service.rate_limit import MemoryCounters, RateLimiter
+from qa_service.http.rate_limit import MemoryCounters, RateLimiter
 from qa_service.wechat import texts
 from tests.support.wechat_platform import FakeChat, WeChatPlatform, random_aes_key, wechat_app
 
@@ -75,7 +75,7 @@ def app(tmp_path):
 
 
 def test_sixth_request_in_a_minute_gets_429_with_chinese_message_and_retry_after(app, caplog):
-    caplog.set_level(logging.WARNING, "qa_service.rate_limit")
+    caplog.set_level(logging.WARNING, "qa_service.http.rate_limit")
     with TestClient(app, client=("203.0.113.7", 40000)) as client:
         answers = [client.get("/api/search", params={"q": "疫苗"}) for _ in range(5)]
         assert all(r.status_code != 429 for r in answers), [r.status_code for r in answers]

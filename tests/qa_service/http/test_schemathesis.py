@@ -44,7 +44,7 @@ def app(tmp_path_factory):
                         wechat_token="schemathesis-wechat", rate_limit_per_minute=0, wechat_rate_limit_per_minute=0)
     app = create_app(settings)
     if getattr(app.state, "chat", None) is None:  # the policy router that sets it is not built yet
-        from qa_service.chat import ChatService
+        from qa_service.chat.service import ChatService
 
         app.state.chat = ChatService.from_settings(settings)
     with TestClient(app):  # run start-up (model warm-up) once, outside the timed calls

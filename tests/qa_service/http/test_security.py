@@ -162,7 +162,7 @@ def test_page_sign_in_with_a_wrong_token_sets_no_admin_cookie(client):
 
 # --- errors ----------------------------------------------------------------------------------------
 def test_unexpected_error_is_a_chinese_500_with_request_id_and_no_trace(client, caplog):
-    caplog.set_level(logging.ERROR, "qa_service.error_handlers")
+    caplog.set_level(logging.ERROR, "qa_service.http.errors")
     response = client.get("/api/test-boom")
     assert response.status_code == 500
     assert response.json() == {"detail": INTERNAL_ERROR}

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from graph.settings import Settings
 from qa_service.app import create_app
-from qa_service.protections import install_protections
+from qa_service.http.protections import install_protections
 from tests.support.redis_server import free_port
 
 KIB = 1024

@@ -8,9 +8,9 @@ import json
 import pytest
 
 from graph.unit_registry import UnitRegistry
-from qa_service.chat import ChatService
-from qa_service.policy_qa import PolicyQA
-from qa_service.sessions import InMemorySessionStore
+from qa_service.chat.service import ChatService
+from qa_service.chat.sessions import InMemorySessionStore
+from qa_service.policy.qa import PolicyQA
 from tests.qa_service.policy_fixtures import BigramEncoder, mini_plan
 
 REGISTRY = UnitRegistry.load()

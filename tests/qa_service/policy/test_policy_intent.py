@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from graph.unit_registry import UnitRegistry
-from qa_service import intent as it
-from qa_service.intent import classify
-from qa_service.policy_tokens import PolicyTokenizer
-from qa_service.question_text import normalize
-from qa_service.unit_lookup import UnitResolver
+from qa_service.chat.question import normalize
+from qa_service.policy import intent as it
+from qa_service.policy.intent import classify
+from qa_service.policy.tokens import PolicyTokenizer
+from qa_service.policy.units import UnitResolver
 
 RESOLVER = UnitResolver.build([], UnitRegistry.load())
 TOKENIZER = PolicyTokenizer()

@@ -7,10 +7,10 @@ from dataclasses import replace
 
 import pytest
 
-from graph.oxigraph_store import OxigraphStore
 from graph.settings import Settings
-from qa_service import policy_qa
-from qa_service.policy_qa import PolicyQA
+from graph.store.oxigraph import OxigraphStore
+from qa_service.policy import qa as policy_qa
+from qa_service.policy.qa import PolicyQA
 from tests.qa_service.policy_fixtures import mini_plan
 
 

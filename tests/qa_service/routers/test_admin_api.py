@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 
 from graph.settings import Settings
 from ingest.corpus_indexer import build_index
-from qa_service import rumor_check
 from qa_service.routers import admin, materials
+from qa_service.rumors import check as rumor_check
 from tests.material_fakes import FakeEncoder, good_materials, lexical_calibration
 
 TOKEN = "s3cret-token"

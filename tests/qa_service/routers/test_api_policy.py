@@ -9,8 +9,8 @@ from dataclasses import replace
 import pytest
 from fastapi.testclient import TestClient
 
-from graph.oxigraph_store import OxigraphStore
 from graph.settings import Settings
+from graph.store.oxigraph import OxigraphStore
 from qa_service.app import create_app
 from tests.qa_service.policy_fixtures import PLAN_ID, mini_plan
 

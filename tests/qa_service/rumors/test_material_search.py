@@ -6,13 +6,13 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from graph.passage_index import IndexHandle
+from graph.search.passage_index import IndexHandle
 from graph.settings import Settings
 from ingest.corpus_indexer import build_index
-from qa_service import rumor_check
-from qa_service.material_search import MaterialSearch, highlight
 from qa_service.routers import admin, materials
-from qa_service.rumor_check import InvalidText, RumorChecker
+from qa_service.rumors import check as rumor_check
+from qa_service.rumors.check import InvalidText, RumorChecker
+from qa_service.rumors.search import MaterialSearch, highlight
 from tests.material_fakes import FakeEncoder, good_materials, lexical_calibration
 
 TOKEN = "tok"

@@ -8,14 +8,14 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from graph.material_store import UnansweredLog
-from graph.passage_index import IndexHandle
+from graph.search.material_store import UnansweredLog
+from graph.search.passage_index import IndexHandle
 from graph.settings import Settings
 from graph.text_normalizer import normalize
 from ingest.corpus_indexer import build_index
-from qa_service import rumor_check
 from qa_service.routers import admin, materials
-from qa_service.rumor_check import (
+from qa_service.rumors import check as rumor_check
+from qa_service.rumors.check import (
     LINKS_ONLY_REPLY,
     MAX_CHARS,
     NO_MATERIAL_REPLY,
@@ -125,7 +125,7 @@ def test_a_subject_the_material_never_mentions_is_unexplained_but_a_typo_is_not(
 
 
 def test_evaluation_can_ask_a_covered_question_as_if_its_material_were_missing(checker):
-    from qa_service.rumor_eval import SYNTHETIC, Query, gather, synthetic_uncovered
+    from qa_service.evaluation.rumor_eval import SYNTHETIC, Query, gather, synthetic_uncovered
 
     queries = [Query("隔夜菜会致癌吗", "overnight-dishes"), Query("喝咖啡会导致骨质疏松吗", None, near="overnight-dishes")]
     synthetic = synthetic_uncovered(queries)

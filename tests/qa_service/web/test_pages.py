@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from graph.settings import Settings
 from qa_service.app import create_app
 from qa_service.cli import app as cli
-from qa_service.graph_picture import SvgRenderer
+from qa_service.web.graph_picture import SvgRenderer
 from tests.support.browser import table_rows
 from tests.support.live_server import SHIPPED_PLAN
 

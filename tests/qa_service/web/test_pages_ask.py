@@ -10,13 +10,13 @@ from urllib.parse import quote
 import pytest
 from fastapi.testclient import TestClient
 
-from graph.material_store import MaterialRecord
 from graph.records import MeasureRecord, SourceSpan, TargetRecord
+from graph.search.material_store import MaterialRecord
 from graph.settings import Settings
-from qa_service import answer_format as fmt
 from qa_service.app import create_app
-from qa_service.graph_picture import Edge, Node, Picture, SvgRenderer, to_dot
-from qa_service.material_search import SearchHit, SearchResult, highlight
+from qa_service.policy import answer_format as fmt
+from qa_service.rumors.search import SearchHit, SearchResult, highlight
+from qa_service.web.graph_picture import Edge, Node, Picture, SvgRenderer, to_dot
 from qa_service.web.matrix_page import content_disposition
 from qa_service.web.render import marked
 from tests.support.browser import table_rows
@@ -229,7 +229,7 @@ def test_dot_labels_are_escaped_and_svg_has_no_script():
 
 
 def test_clean_svg_refuses_anything_scriptable():
-    from qa_service.graph_picture import clean_svg
+    from qa_service.web.graph_picture import clean_svg
 
     assert clean_svg('<svg width="1pt" height="1pt"><text>a onerror=b</text></svg>') == \
         '<svg class="graph-svg" role="img" width="1pt" height="1pt"><text>a onerror=b</text></svg>'

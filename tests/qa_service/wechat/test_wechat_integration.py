@@ -32,7 +32,7 @@ def ingest(data_dir: Path) -> None:
 
 @pytest.mark.slow
 def test_real_app_answers_policy_follow_up_and_rumour_over_wechat(data_dir):
-    chat_module = pytest.importorskip("qa_service.chat", reason="qa_service/chat.py not built yet")
+    chat_module = pytest.importorskip("qa_service.chat.service", reason="qa_service/chat/service.py not built yet")
     from qa_service.app import create_app
 
     ingest(data_dir)
