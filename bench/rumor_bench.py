@@ -156,7 +156,7 @@ def run(ctx: Context) -> dict:
         return measure(ctx)
     if ctx.options.get("encoder_probe"):
         return probe_encoder(ctx)
-    from graph.encoder.sentence import get_encoder
+    from graph.encoder.factory import get_encoder
 
     settings = settings_for(ctx.base)
     encoder = get_encoder(settings)

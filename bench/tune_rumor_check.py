@@ -92,7 +92,7 @@ def main() -> None:
     parser.add_argument("--vector-cache", type=Path, help="npz file keeping query vectors between runs")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    from graph.encoder.sentence import get_encoder
+    from graph.encoder.factory import get_encoder
 
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="kepu-tune-"))
     settings = Settings.from_env(data_dir)

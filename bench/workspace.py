@@ -98,7 +98,7 @@ def prepare(ctx: Context) -> dict:
     base = ctx.base
     base.mkdir(parents=True, exist_ok=True)
     plan_cli = [kepu(["ingest", "plan", str(path)], base) for path in SHIPPED_PLANS]
-    from graph.encoder.sentence import get_encoder
+    from graph.encoder.factory import get_encoder
     from ingest.corpus_indexer import build_index
 
     settings = settings_for(base)

@@ -1,49 +1,46 @@
-"""The FastAPI application: one router per capability, each optional module registering itself.
-
-A router module exposes `router` (an APIRouter) and may expose `setup(app, settings)`, called
-once at creation to load what it needs (graph view, indexes, encoder) onto `app.state`.
+"""The FastAPI application: one router per capability, all answering with the one `Services`
+that `build_services(settings)` assembles (qa_service/services.py). Routers take their parts as
+FastAPI dependencies (qa_service/http/deps.py); the error handlers, rate limits, size caps, CORS
+and security headers are the http package's (qa_service/http/protections.py).
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import sys
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from graph import heap
 from graph.settings import Settings
 from qa_service.http.protections import install_protections
+from qa_service.routers import admin, health, materials, pages, policy, wechat
+from qa_service.services import Services, build_services
 
 log = logging.getLogger(__name__)
 GIL_SWITCH_SECONDS = 0.0005
 
-# Order matters only for the docs page.
-ROUTER_MODULES = (
-    "qa_service.routers.health",
-    "qa_service.routers.policy",
-    "qa_service.routers.materials",
-    "qa_service.routers.admin",
-    "qa_service.routers.wechat",
-    "qa_service.routers.pages",
-)
+ROUTERS = (health, policy, materials, admin, wechat, pages)  # order matters only for the docs page
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings.from_env()
-    app = FastAPI(title="kepu 科普问答", version="0.1.0")
-    app.state.settings = settings
-    for name in ROUTER_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue  # capability not built in this checkout
-            raise
-        if hasattr(module, "setup"):
-            module.setup(app, settings)
+def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
+    """The app for `settings` (default: the environment); `services` already built, or built here."""
+    settings = services.settings if services is not None else (settings or Settings.from_env())
+    services = services if services is not None else build_services(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        # The services live as long as the process (a test may enter the same app several times).
+        if services.degraded:
+            log.warning("serving degraded: %s", "; ".join(f"{k}: {v}" for k, v in services.degraded.items()))
+        yield
+
+    app = FastAPI(title="kepu 科普问答", version="0.1.0", lifespan=lifespan)
+    app.state.services = services
+    for module in ROUTERS:
         app.include_router(module.router)
+    pages.install(app)
     install_protections(app, settings)  # rate limits, size caps, error handlers, CORS, headers
     heap.settle()  # the loaded data out of the garbage collector's way (graph/heap.py)
     # Requests run on worker threads that hand the GIL to each other (and to the event loop) every

@@ -30,7 +30,6 @@ from graph.encoder.onnx_engine import OnnxQueryEngine
 from graph.encoder.onnx_export import onnx_path
 from graph.errors import ModelUnavailable
 from graph.lru import LRUCache
-from graph.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -343,18 +342,3 @@ def _check_texts(texts: list[str]) -> None:
 
 def _cpu_count() -> int:
     return max(1, min(len(os.sched_getaffinity(0)), 8))
-
-
-_encoders: dict[Path, Encoder] = {}
-_encoders_lock = threading.Lock()
-
-
-def get_encoder(settings: Settings) -> Encoder:
-    """The process-wide encoder for settings.model_dir, loaded on first use (failures are not cached)."""
-    key = Path(settings.model_dir).expanduser().resolve()
-    with _encoders_lock:
-        encoder = _encoders.get(key)
-        if encoder is None:
-            encoder = _encoders[key] = Encoder(key, cache_size=settings.query_cache_size,
-                                               engine=settings.query_engine)
-        return encoder

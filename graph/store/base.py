@@ -1,11 +1,10 @@
-"""The interface every graph store implements, and the factory that picks one from settings."""
+"""The interface every graph store implements (graph/store/factory.py picks one from settings)."""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
 from graph.records import PlanRecord
-from graph.settings import Settings
 
 
 class GraphStore(ABC):
@@ -39,14 +38,3 @@ class GraphStore(ABC):
 
     def close(self) -> None:  # noqa: B027 - optional hook
         pass
-
-
-def open_store(settings: Settings) -> GraphStore:
-    """Factory: the embedded oxigraph store unless KEPU_GRAPH_URI names a Bolt server."""
-    if settings.graph_uri.startswith(("bolt://", "bolt+s://", "neo4j://", "neo4j+s://")):
-        from graph.store.neo4j import Neo4jStore
-
-        return Neo4jStore.from_settings(settings)
-    from graph.store.oxigraph import OxigraphStore
-
-    return OxigraphStore(settings.graph_dir)

@@ -6,12 +6,10 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Callable
 
 from graph.lru import GenerationCache
-from graph.settings import Settings
 from qa_service.chat.question import check_question
-from qa_service.chat.sessions import SessionStore, open_session_store
+from qa_service.chat.sessions import InMemorySessionStore, SessionStore
 from qa_service.policy import answer_format as fmt
 from qa_service.policy.intent import not_for_rumours
 from qa_service.policy.qa import PolicyQA
@@ -25,21 +23,6 @@ GREETING_ANSWER = "您好！我是科普政策问答助手。" + fmt.HINT
 _CLAIM = re.compile(r"是真的吗|真的假的|是不是真的|谣言|辟谣|会致癌|致癌吗|有毒吗|能治|转发|紧急通知|据说|网传|听说|朋友圈")
 
 
-def load_rumor_checker(settings: Settings):
-    """The rumour checker of the materials side, or None when it is not built or has no material."""
-    try:
-        from qa_service.rumors.check import load_rumor_checker as load
-    except ImportError:
-        log.info("rumour checker not available; answering policy questions only")
-        return None
-    try:
-        return load(settings)
-    except Exception as exc:  # noqa: BLE001 - any failure there must not take policy answers down
-        log.warning("rumour checker failed to load (%s: %s); answering policy questions only",
-                    type(exc).__name__, exc)
-        return None
-
-
 def _response(intent: str, answer: str, confidence: float = 0.0, abstained: bool = True, **extra) -> dict:
     body = {"intent": intent, "answer": answer, "confidence": round(float(confidence), 4),
             "abstained": abstained, "measures": [], "targets": [], "units": [], "citations": []}
@@ -48,27 +31,14 @@ def _response(intent: str, answer: str, confidence: float = 0.0, abstained: bool
 
 
 class ChatService:
-    def __init__(self, policy: PolicyQA, sessions: SessionStore | None = None, rumor=None,
-                 rumor_provider: Callable[[], object] | None = None):
-        """`rumor` is a checker; or `rumor_provider` looks one up per message (app.state.rumor_checker
-        is set up after this service by the materials router)."""
+    def __init__(self, policy: PolicyQA, sessions: SessionStore | None = None, rumor=None):
+        """`rumor`: the rumour checker (qa_service/rumors/check.py), or None for policy answers only.
+        Assembled by qa_service/services.py:build_services."""
         self.policy = policy
-        self.sessions = sessions if sessions is not None else open_session_store(Settings())
-        self._rumor = rumor
-        self._rumor_provider = rumor_provider
+        self.sessions = sessions if sessions is not None else InMemorySessionStore()
+        self.rumor = rumor
         self.params = policy.params
         self._answers = GenerationCache(ANSWER_CACHE_SIZE)
-
-    @property
-    def rumor(self):
-        if self._rumor is None and self._rumor_provider is not None:
-            return self._rumor_provider()
-        return self._rumor
-
-    @classmethod
-    def from_settings(cls, settings: Settings, encoder=None, load_model: bool = True) -> ChatService:
-        policy = PolicyQA.from_settings(settings, encoder=encoder, load_model=load_model)
-        return cls(policy, open_session_store(settings), load_rumor_checker(settings))
 
     def cache_info(self) -> dict:
         return self._answers.info()
@@ -142,8 +112,6 @@ class ChatService:
             return None  # "who is responsible for…", opening hours, fees: a policy decline is right
         try:
             rumor = checker.check(raw, log_unanswered=False).to_json()
-        except TypeError:  # a checker without the keyword
-            rumor = checker.check(raw).to_json()
         except Exception as exc:  # noqa: BLE001 - a broken rumour side leaves policy answers working
             log.warning("rumour check failed (%s: %s)", type(exc).__name__, exc)
             return None

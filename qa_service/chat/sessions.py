@@ -17,8 +17,6 @@ from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 
-from graph.settings import Settings
-
 DEFAULT_TTL_SECONDS = 30 * 60
 DEFAULT_MAX_SESSIONS = 10_000
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
@@ -127,12 +125,3 @@ class FileSessionStore(SessionStore):
 
     def delete(self, session_id: str) -> None:
         self._path(session_id).unlink(missing_ok=True)
-
-
-def open_session_store(settings: Settings) -> SessionStore:
-    """Factory: Redis when KEPU_REDIS_URL is set (shared by all workers), else in-process."""
-    if settings.redis_url:
-        from qa_service.chat.redis_sessions import RedisSessionStore
-
-        return RedisSessionStore.from_url(settings.redis_url)
-    return InMemorySessionStore()

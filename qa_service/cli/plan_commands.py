@@ -22,8 +22,9 @@ from rich.table import Column, Table
 from graph.errors import GraphError, PlanNotFound
 from graph.records import PlanRecord
 from graph.settings import Settings
-from graph.store.base import GraphStore, open_store
+from graph.store.base import GraphStore
 from graph.store.export import FORMATS, export_plans
+from graph.store.factory import open_store
 from graph.unit_registry import UnitRegistry
 from qa_service.cli.base import app, console, err_console, fail, ingest_app, settings_of
 from qa_service.cli.plan_batch import BatchError, collect_plan_files, parse_plan_files

@@ -44,22 +44,17 @@ def _parse_plans(paths: list[Path]):
 
 
 def _chat(settings: Settings, plan_paths: list[Path] | None, sessions=None):
-    from qa_service.chat.service import ChatService, load_rumor_checker
     from qa_service.chat.sessions import InMemorySessionStore
-    from qa_service.policy.qa import PolicyQA, load_encoder
-    from qa_service.policy.units import load_registry
+    from qa_service.services import build_services
 
+    plans = _parse_plans(plan_paths) if plan_paths else None
+    sessions = sessions if sessions is not None else InMemorySessionStore()
     try:
-        if plan_paths:
-            policy = PolicyQA(_parse_plans(plan_paths), load_encoder(settings), load_registry(settings))
-        else:
-            policy = PolicyQA.from_settings(settings)
+        return build_services(settings, sessions=sessions, plans=plans).chat
     except GraphError as exc:
         log.error("Cannot build the policy QA: %s", exc)
         fail(exc.user_message)
         raise
-    sessions = sessions if sessions is not None else InMemorySessionStore()
-    return ChatService(policy, sessions, load_rumor_checker(settings))
 
 
 @app.command("ask")
@@ -151,7 +146,7 @@ def eval_tune(
     if plan:
         plans = _parse_plans(plan)
     else:
-        from graph.store.base import open_store
+        from graph.store.factory import open_store
 
         plans = open_store(settings).plans()
     if not plans:

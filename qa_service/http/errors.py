@@ -18,6 +18,7 @@ from http import HTTPStatus
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -60,6 +61,11 @@ def error_response(scope: Scope, status: int, message: str, headers: dict[str, s
                 f'<body><h1>{text}</h1><p><a href="/">返回首页</a></p></body></html>')
         return HTMLResponse(body, status_code=status, headers=headers)
     return JSONResponse({"detail": message}, status_code=status, headers=headers)
+
+
+def json_error(status: int, message: str) -> JSONResponse:
+    """The one error body of the API: `{"detail": message}` (a Chinese sentence for the user)."""
+    return JSONResponse({"detail": message}, status_code=status)
 
 
 # Request ids: a random prefix per process and a counter (unique across workers and restarts
@@ -126,6 +132,26 @@ async def _unhandled(request: Request, exc: Exception) -> Response:
     return error_response(request.scope, 500, INTERNAL_ERROR)
 
 
+async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    """FastAPI's validation errors, told in Chinese."""
+    messages = []
+    for error in exc.errors():
+        field = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path"))
+        kind = error.get("type", "")
+        if field == "question" and (kind == "missing" or error.get("input") is None):
+            messages.append("问题不能为空")
+        elif kind == "missing":
+            messages.append(f"缺少参数：{field or '请求体'}")
+        elif kind in ("json_invalid", "model_attributes_type", "dict_type"):
+            messages.append('请求体应为 JSON 对象，例如 {"question": "谁负责科普教育基地建设？"}')
+        elif kind.startswith("string") or kind == "str_type":
+            messages.append(f"参数 {field} 应为文本")
+        else:
+            messages.append(f"参数 {field or '请求'} 格式不正确")
+    return json_error(422, "；".join(dict.fromkeys(messages)) or "请求格式不正确")
+
+
 def install_exception_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, _translated_http_exception)
     app.add_exception_handler(Exception, _unhandled)

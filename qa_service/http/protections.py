@@ -32,7 +32,6 @@ def install_protections(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(BodySizeLimitMiddleware, limit=settings.max_body_bytes,
                        wechat_limit=settings.wechat_max_body_bytes)
     limiter = RateLimiter.from_settings(settings, "ip", settings.rate_limit_per_minute)
-    app.state.rate_limiter = limiter
     app.add_middleware(RateLimitMiddleware, limiter=limiter)
     app.add_middleware(RequestContextMiddleware)
     if settings.cors_origins:

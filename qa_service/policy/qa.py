@@ -30,7 +30,7 @@ RELOAD_CHECK_SECONDS = 1.0
 def load_encoder(settings: Settings):
     """The shared sentence encoder, or None (lexical answers only) when it cannot be loaded."""
     try:
-        from graph.encoder.sentence import get_encoder
+        from graph.encoder.factory import get_encoder
     except ImportError:
         log.warning("graph.encoder.sentence not available; policy answers use BM25 only")
         return None
@@ -67,14 +67,15 @@ class PolicyQA:
         self._built = self._build(plans)
 
     @classmethod
-    def from_settings(cls, settings: Settings, encoder=None, store=None, load_model: bool = True) -> PolicyQA:
+    def from_settings(cls, settings: Settings, encoder=None, store=None, load_model: bool = True,
+                      registry=None) -> PolicyQA:
         started = time.perf_counter()
         if encoder is None and load_model:
             encoder = load_encoder(settings)
         model_seconds = time.perf_counter() - started
-        registry = load_registry(settings)
+        registry = registry if registry is not None else load_registry(settings)
         if store is None:
-            from graph.store.base import open_store
+            from graph.store.factory import open_store
 
             try:
                 store = open_store(settings)

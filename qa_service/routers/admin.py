@@ -11,78 +11,34 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import hmac
 import logging
-import re
 from typing import Any
-from urllib.parse import unquote
 
-from fastapi import APIRouter, Body, HTTPException, Query, Request
+from fastapi import APIRouter, Body, HTTPException, Query
 from fastapi.responses import JSONResponse
 
 from graph.errors import GraphError, MaterialInvalid
 from graph.search.material_store import STATUSES, MaterialRecord, MaterialStore, audit_log, unanswered_log
-from graph.settings import Settings
 from ingest.corpus_indexer import build_index
 from ingest.material_loader import load_material_file, validate_material
+from qa_service.http.admin_guard import AdminUser
+from qa_service.http.deps import ServicesDep, SettingsDep
+from qa_service.http.errors import json_error
+from qa_service.services import Services
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/admin", tags=["素材管理"])
 
 EDITABLE = ("title", "claims", "verdict", "summary", "topics", "audience", "source", "url", "status",
             "reviewed_by", "reviewed_at", "body")
-_USER_CLEAN = re.compile(r"[^\w .@\-\u3400-\u9fff]")
 
 
-def _settings(request: Request) -> Settings:
-    return request.app.state.settings
-
-
-def admin_user(request: Request) -> str:
-    """The editor's name if the request carries the admin token; raises 503/401/403 otherwise."""
-    token = _settings(request).admin_token
-    if not token:
-        raise HTTPException(503, "管理功能未启用：服务器未配置管理口令（KEPU_ADMIN_TOKEN）。")
-    given = request.headers.get("x-kepu-token", "")
-    auth = request.headers.get("authorization", "")
-    if not given and auth.lower().startswith("bearer "):
-        given = auth[7:].strip()
-    if not given:
-        raise HTTPException(401, "需要管理口令：请在 X-Kepu-Token 请求头中提供。")
-    if not hmac.compare_digest(given.encode("utf-8"), token.encode("utf-8")):
-        raise HTTPException(403, "管理口令无效。")
-    user = _USER_CLEAN.sub("", _header_text(request.headers.get("x-kepu-user", ""))).strip()[:64]
-    return user or "admin"
-
-
-def _header_text(value: str) -> str:
-    """A header carrying Chinese: percent-encoded UTF-8, or raw UTF-8 bytes (seen here as latin-1)."""
-    value = unquote(value)
-    try:
-        return value.encode("latin-1").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return value
-
-
-def is_admin(request: Request) -> bool:
-    try:
-        admin_user(request)
-    except HTTPException:
-        return False
-    return True
-
-
-def _error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"detail": message}, status_code=status)
-
-
-def _current(request: Request, material_id: str) -> MaterialRecord | None:
+def _current(services: Services, material_id: str) -> MaterialRecord | None:
     """The material as it stands: the curated file if there is one, else the indexed version."""
-    settings = _settings(request)
-    store = MaterialStore(settings.materials_dir)
+    store = MaterialStore(services.settings.materials_dir)
     if store.exists(material_id):
         return load_material_file(store.path_for(material_id))
-    index = request.app.state.material_index.get()
+    index = services.material_index.get() if services.material_index is not None else None
     return index.materials.get(material_id) if index is not None else None
 
 
@@ -95,8 +51,8 @@ def _payload(body: Any) -> dict:
     return body
 
 
-def _save(request: Request, who: str, action: str, before: MaterialRecord | None, meta: dict) -> JSONResponse:
-    settings = _settings(request)
+def _save(services: Services, who: str, action: str, before: MaterialRecord | None, meta: dict) -> JSONResponse:
+    settings = services.settings
     meta = {**meta, "updated_at": dt.date.today().isoformat()}
     if meta.get("status") == "approved" and not meta.get("reviewed_by"):
         # Approving is the review: record who approved and when.
@@ -104,11 +60,11 @@ def _save(request: Request, who: str, action: str, before: MaterialRecord | None
     body = meta.pop("body", None)
     body = before.body if body is None and before is not None else (body or "")
     if not isinstance(body, str):
-        return _error(422, "字段 body 应为文本。")
+        return json_error(422, "字段 body 应为文本。")
     try:
         record = validate_material(meta, body, f"{meta.get('id')}.md")
     except MaterialInvalid as exc:
-        return _error(422, f"字段 {exc.field} {exc.problem}")
+        return json_error(422, f"字段 {exc.field} {exc.problem}")
     record.bundled_sample = before.bundled_sample if before is not None else False
     if before is None:
         changes = sorted(EDITABLE)
@@ -124,11 +80,13 @@ def _save(request: Request, who: str, action: str, before: MaterialRecord | None
                                         changes)
     log.info("material %s %s by %s", record.id, action, who)
     try:
-        report = build_index(settings, request.app.state.rumor_checker.encoder)
-        request.app.state.material_index.refresh()
+        if services.rumor is None:
+            raise GraphError("rumour side not loaded", user_message="科学辟谣功能暂不可用，请联系管理员。")
+        report = build_index(settings, services.rumor.encoder)
+        services.material_index.refresh()
     except GraphError as exc:
         log.error("material %s saved but not re-indexed: %s", record.id, exc)
-        return _error(503, f"素材已保存，但索引未能更新：{exc.user_message}")
+        return json_error(503, f"素材已保存，但索引未能更新：{exc.user_message}")
     status = 201 if action == "create" else 200
     return JSONResponse({"material": record.to_json(with_body=True), "changed": True,
                          "index": {"generation": report.generation, "embedded": report.embedded}},
@@ -136,52 +94,48 @@ def _save(request: Request, who: str, action: str, before: MaterialRecord | None
 
 
 @router.post("/materials", status_code=201)
-def create_material(request: Request, body: Any = Body(None)):
-    who = admin_user(request)
+def create_material(who: AdminUser, services: ServicesDep, body: Any = Body(None)):
     meta = _payload(body)
     material_id = str(meta.get("id") or "").strip()
     if not material_id:
         title = str(meta.get("title") or "")
         material_id = "m-" + hashlib.sha1(title.encode("utf-8")).hexdigest()[:10]
-    if _current(request, material_id) is not None:
-        return _error(409, f"素材 {material_id} 已存在，请改用更新接口。")
-    return _save(request, who, "create", None, {"status": "draft", **meta, "id": material_id})
+    if _current(services, material_id) is not None:
+        return json_error(409, f"素材 {material_id} 已存在，请改用更新接口。")
+    return _save(services, who, "create", None, {"status": "draft", **meta, "id": material_id})
 
 
 @router.put("/materials/{material_id}")
-def update_material(material_id: str, request: Request, body: Any = Body(None)):
-    who = admin_user(request)
+def update_material(material_id: str, who: AdminUser, services: ServicesDep, body: Any = Body(None)):
     meta = _payload(body)
     if meta.get("id", material_id) != material_id:
-        return _error(422, "不能修改素材 id。")
-    before = _current(request, material_id)
+        return json_error(422, "不能修改素材 id。")
+    before = _current(services, material_id)
     if before is None:
-        return _error(404, f"未找到素材 {material_id}。")
+        return json_error(404, f"未找到素材 {material_id}。")
     merged = {**before.front_matter(), "body": before.body, **meta, "id": material_id}
-    return _save(request, who, "update", before, merged)
+    return _save(services, who, "update", before, merged)
 
 
 @router.post("/materials/{material_id}/status")
-def set_status(material_id: str, request: Request, body: Any = Body(None)):
-    who = admin_user(request)
+def set_status(material_id: str, who: AdminUser, services: ServicesDep, body: Any = Body(None)):
     status = body.get("status") if isinstance(body, dict) else None
     if status not in STATUSES:
-        return _error(422, f"status 应为以下之一：{'、'.join(STATUSES)}")
-    before = _current(request, material_id)
+        return json_error(422, f"status 应为以下之一：{'、'.join(STATUSES)}")
+    before = _current(services, material_id)
     if before is None:
-        return _error(404, f"未找到素材 {material_id}。")
+        return json_error(404, f"未找到素材 {material_id}。")
     meta = {**before.front_matter(), "body": before.body, "status": status}
     if status == "approved" and before.status != "approved":
         meta.update(reviewed_by=who, reviewed_at=dt.date.today().isoformat())
-    return _save(request, who, "status", before, meta)
+    return _save(services, who, "status", before, meta)
 
 
 @router.get("/materials")
-def list_materials(request: Request, status: str = Query("draft")):
-    admin_user(request)
+def list_materials(who: AdminUser, services: ServicesDep, status: str = Query("draft")):
     if status not in (*STATUSES, "all"):
-        return _error(422, f"status 应为以下之一：{'、'.join((*STATUSES, 'all'))}")
-    index = request.app.state.material_index.get()
+        return json_error(422, f"status 应为以下之一：{'、'.join((*STATUSES, 'all'))}")
+    index = services.material_index.get() if services.material_index is not None else None
     records = list(index.materials.values()) if index is not None else []
     chosen = [m for m in records if status == "all" or m.status == status]
     chosen.sort(key=lambda m: (m.updated_at, m.id), reverse=True)
@@ -189,25 +143,23 @@ def list_materials(request: Request, status: str = Query("draft")):
 
 
 @router.get("/materials/{material_id}")
-def get_material(material_id: str, request: Request):
-    admin_user(request)
-    record = _current(request, material_id)
+def get_material(material_id: str, who: AdminUser, services: ServicesDep):
+    record = _current(services, material_id)
     if record is None:
-        return _error(404, f"未找到素材 {material_id}。")
+        return json_error(404, f"未找到素材 {material_id}。")
     return record.to_json(with_body=True)
 
 
 @router.get("/audit")
-def audit(request: Request, material: str | None = None, limit: int = Query(100, ge=1, le=1000)):
-    admin_user(request)
-    entries = audit_log(_settings(request).data_dir).read()
+def audit(who: AdminUser, settings: SettingsDep, material: str | None = None,
+          limit: int = Query(100, ge=1, le=1000)):
+    entries = audit_log(settings.data_dir).read()
     if material:
         entries = [e for e in entries if e.get("material") == material]
     return {"entries": entries[-limit:][::-1]}
 
 
 @router.get("/unanswered")
-def unanswered(request: Request, limit: int = Query(100, ge=1, le=1000)):
-    admin_user(request)
-    return {"questions": unanswered_log(_settings(request).data_dir).summary(limit)}
+def unanswered(who: AdminUser, settings: SettingsDep, limit: int = Query(100, ge=1, le=1000)):
+    return {"questions": unanswered_log(settings.data_dir).summary(limit)}
 

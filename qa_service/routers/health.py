@@ -2,31 +2,26 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
-from graph.settings import Settings
+from qa_service.http.deps import ServicesDep
 
 router = APIRouter(tags=["运行状态"])
 
 
-def setup(app: FastAPI, settings: Settings) -> None:
-    """Nothing to load: the policy router puts the chat service on app.state.chat."""
-
-
 @router.get("/healthz")
-async def healthz(request: Request):
-    chat = getattr(request.app.state, "chat", None)
-    if chat is None:
-        return JSONResponse({"status": "starting", "detail": "问答服务尚未就绪。"}, status_code=503)
+async def healthz(services: ServicesDep):
+    """`degraded` lists the optional parts that are missing or broken (the model, the rumour side)."""
+    chat = services.chat
     policy = chat.policy
     await run_in_threadpool(policy.maybe_reload)
     info = await run_in_threadpool(policy.health)
     store_ok = info["store"].get("status") == "ok"
-    status = "ok" if store_ok and info["plans"] and info["model_loaded"] else "degraded"
+    ok = store_ok and info["plans"] and info["model_loaded"] and not services.degraded
     return {
-        "status": status,
+        "status": "ok" if ok else "degraded",
+        "degraded": dict(services.degraded),
         "plans_loaded": len(info["plans"]),
         "plans": info["plans"],
         "measures": info["measures"],

@@ -7,21 +7,16 @@
     /graph/measure/{id}, /graph/unit/{name}   图谱: neighbourhood as inline SVG (Graphviz)
     /materials, /materials/{id}     素材检索 and one material; admin approve / retire
 
-`setup` mounts /static, adds the security-headers middleware and loads what the pages read.
+`install` mounts /static and adds the security-headers middleware.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from graph.settings import Settings
 from qa_service.http.security_headers import SecurityHeadersMiddleware
 from qa_service.web import ask_page, material_pages, matrix_page, plan_pages
-from qa_service.web.graph_picture import SvgRenderer
-from qa_service.web.plan_source import PlanSource, load_registry
 from qa_service.web.render import STATIC_DIR
 
 router = APIRouter(include_in_schema=False)
@@ -29,13 +24,7 @@ for _module in (ask_page, plan_pages, matrix_page, material_pages):
     router.include_router(_module.router)
 
 
-@dataclass
-class PagesState:
-    plans: PlanSource
-    svg: SvgRenderer
-
-
-def setup(app: FastAPI, settings: Settings) -> None:
-    app.state.pages = PagesState(PlanSource(settings, load_registry(settings)), SvgRenderer())
+def install(app: FastAPI) -> None:
+    """/static and the security headers; what the pages read comes from `Services.pages`."""
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.add_middleware(SecurityHeadersMiddleware)

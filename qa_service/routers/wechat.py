@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
-from graph.settings import Settings
-from qa_service.wechat.crypto import MessageCrypto
+from qa_service.http.deps import WeChatDep
+from qa_service.wechat.endpoint import WeChatEndpoint
 from qa_service.wechat.errors import BadSignature, NotConfigured, UnreadableMessage
-from qa_service.wechat.handler import DEFAULT_BUDGET_SECONDS, WeChatHandler, build_handler
 from qa_service.wechat.messages import parse_message, render_text_reply
 
 log = logging.getLogger(__name__)
@@ -25,25 +23,6 @@ router = APIRouter(tags=["微信公众号"])
 
 MAX_BODY_BYTES = 64 * 1024
 PATHS = ("/wechat", "/wechat/")
-
-
-@dataclass
-class WeChatEndpoint:
-    handler: WeChatHandler
-    crypto: MessageCrypto | None = None
-    config_error: NotConfigured | None = None
-
-
-def setup(app: FastAPI, settings: Settings, budget: float = DEFAULT_BUDGET_SECONDS) -> None:
-    crypto, error = None, None
-    try:
-        crypto = MessageCrypto(settings.wechat_token, settings.wechat_appid, settings.wechat_aes_key)
-    except NotConfigured as exc:
-        error = exc
-        if settings.wechat_token:
-            log.error("WeChat endpoint disabled: %s", exc)
-    handler = build_handler(settings, chat=lambda: getattr(app.state, "chat", None), budget=budget)
-    app.state.wechat = WeChatEndpoint(handler=handler, crypto=crypto, config_error=error)
 
 
 def _detail(status: int, message: str) -> JSONResponse:
@@ -73,9 +52,8 @@ async def _read_body(request: Request) -> bytes | None:
     return b"".join(chunks)
 
 
-def _verify(request: Request, signature: str = "", timestamp: str = "", nonce: str = "", echostr: str = ""):
+def _verify(endpoint: WeChatDep, signature: str = "", timestamp: str = "", nonce: str = "", echostr: str = ""):
     """URL verification: echo `echostr` unchanged when the signature is right."""
-    endpoint: WeChatEndpoint = request.app.state.wechat
     if endpoint.crypto is None:
         return _unavailable(endpoint)
     try:
@@ -86,10 +64,9 @@ def _verify(request: Request, signature: str = "", timestamp: str = "", nonce: s
     return PlainTextResponse(echostr)
 
 
-async def _receive(request: Request):
+async def _receive(request: Request, endpoint: WeChatDep):
     """A message or event pushed by the platform; the reply is a text message or "success"."""
     received_at = asyncio.get_running_loop().time()
-    endpoint: WeChatEndpoint = request.app.state.wechat
     if endpoint.crypto is None:
         return _unavailable(endpoint)
     body = await _read_body(request)

@@ -279,7 +279,7 @@ class RumorChecker:
 def default_encoder_factory(settings: Settings) -> Callable[[], object]:
     def factory():
         try:
-            from graph.encoder.sentence import get_encoder
+            from graph.encoder.factory import get_encoder
         except ImportError as exc:
             raise ModelUnavailable(f"sentence encoder module unavailable: {exc}") from exc
         return get_encoder(settings)

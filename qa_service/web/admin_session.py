@@ -15,7 +15,8 @@ import hmac
 from fastapi import Request
 from fastapi.responses import Response
 
-from qa_service.routers.admin import is_admin
+from qa_service.http.admin_guard import is_admin
+from qa_service.http.deps import get_settings
 
 ADMIN_COOKIE = "kepu_admin"
 _PURPOSE = b"kepu-pages-admin-v1"
@@ -27,17 +28,17 @@ def _cookie_value(token: str) -> str:
 
 
 def admin_configured(request: Request) -> bool:
-    return bool(request.app.state.settings.admin_token)
+    return bool(get_settings(request).admin_token)
 
 
 def token_matches(request: Request, given: str) -> bool:
-    token = request.app.state.settings.admin_token
+    token = get_settings(request).admin_token
     return bool(token and given) and hmac.compare_digest(given.encode("utf-8"), token.encode("utf-8"))
 
 
 def page_admin(request: Request) -> bool:
     """True when the visitor signed in on the pages (cookie) or sends the admin header."""
-    token = request.app.state.settings.admin_token
+    token = get_settings(request).admin_token
     if not token:
         return False
     cookie = request.cookies.get(ADMIN_COOKIE, "")
@@ -47,7 +48,7 @@ def page_admin(request: Request) -> bool:
 
 
 def sign_in(response: Response, request: Request) -> None:
-    response.set_cookie(ADMIN_COOKIE, _cookie_value(request.app.state.settings.admin_token), max_age=ADMIN_MAX_AGE,
+    response.set_cookie(ADMIN_COOKIE, _cookie_value(get_settings(request).admin_token), max_age=ADMIN_MAX_AGE,
                         httponly=True, samesite="strict", path="/")
 
 

@@ -8,6 +8,7 @@ import secrets
 from fastapi import APIRouter, Request
 
 from graph.errors import GraphError
+from qa_service.http.deps import get_services
 from qa_service.web.render import render
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ def answer_rows(answer: dict) -> list[dict]:
 
 @router.get("/")
 def ask_page(request: Request, q: str = "", reset: str = ""):
-    chat = getattr(request.app.state, "chat", None)
+    chat = get_services(request).chat
     sid, fresh = _session_id(request)
     if reset:
         if chat is not None and not fresh:

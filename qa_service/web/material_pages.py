@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse
 
 from graph.errors import GraphError
 from graph.search.material_store import VERDICTS
+from qa_service.http.deps import get_services
 from qa_service.web.admin_session import admin_configured, page_admin, sign_in, sign_out, token_matches
 from qa_service.web.render import error_page, render, with_query
 
@@ -57,7 +58,7 @@ def materials_page(request: Request, q: str = "", topic: str = "", verdict: str 
     number = _page_number(page)
     filters = {"q": q.strip(), "topic": topic, "verdict": verdict, "audience": audience,
                "status": status if status != "approved" else ""}
-    search = getattr(request.app.state, "material_search", None)
+    search = get_services(request).search
     result, problem, code = None, "", 200
     if search is None:
         problem, code = "素材检索暂时不可用。", 503
@@ -85,7 +86,7 @@ def materials_page(request: Request, q: str = "", topic: str = "", verdict: str 
 @router.get("/materials/{material_id}")
 def material_page(material_id: str, request: Request):
     is_admin = page_admin(request)
-    handle = getattr(request.app.state, "material_index", None)
+    handle = get_services(request).material_index
     try:
         index = handle.get() if handle is not None else None
     except GraphError as exc:

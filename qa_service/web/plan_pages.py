@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
 from graph.errors import GraphError
+from qa_service.http.deps import get_services
 from qa_service.web import pictures
 from qa_service.web.catalog import Catalog
 from qa_service.web.render import error_page, render
@@ -20,7 +21,7 @@ router = APIRouter(include_in_schema=False)
 def catalog_or_error(request: Request) -> Catalog | HTMLResponse:
     """The catalog, or a Chinese error page when the graph cannot be read."""
     try:
-        return request.app.state.pages.plans.catalog(request.app)
+        return get_services(request).pages.plans.catalog()
     except GraphError as exc:
         log.error("pages cannot read the graph: %s", exc)
         return error_page(request, 503, "图谱暂不可用", exc.user_message)
@@ -103,7 +104,7 @@ def unit_graph_page(name: str, request: Request):
 
 
 def _graph(request: Request, picture, heading: str, back: tuple[str, str, str]):
-    renderer = request.app.state.pages.svg
+    renderer = get_services(request).pages.svg
     svg = renderer.render(picture)
     note = ""
     if svg is None:

@@ -10,48 +10,39 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import dataclass
 
-from graph.errors import GraphError
 from graph.records import PlanRecord
 from graph.settings import Settings
 from qa_service.web.catalog import Catalog
+from qa_service.web.graph_picture import SvgRenderer
 
 log = logging.getLogger(__name__)
 
 RELOAD_CHECK_SECONDS = 1.0
 
 
-def load_registry(settings: Settings):
-    """The unit registry, or None (units then resolve by the plans' own names only)."""
-    try:
-        from graph.unit_registry import UnitRegistry
-
-        return UnitRegistry.load(settings.unit_registry)
-    except (ImportError, GraphError) as exc:
-        log.warning("unit registry unavailable for pages: %s", exc)
-        return None
-
-
 class PlanSource:
-    def __init__(self, settings: Settings, registry=None):
+    def __init__(self, settings: Settings, registry=None, policy=None):
         self.settings = settings
         self.registry = registry
+        self.policy = policy  # the policy QA's graph view, when the service has one
         self._store = None
         self._plans: list[PlanRecord] | None = None
         self._checked = 0.0
         self._catalog: Catalog | None = None
         self._lock = threading.Lock()
 
-    def plans(self, app) -> list[PlanRecord]:
+    def plans(self) -> list[PlanRecord]:
         """Raises GraphError (with a Chinese user_message) when no store can be read."""
-        policy = getattr(getattr(app.state, "chat", None), "policy", None)
+        policy = self.policy
         if policy is not None and getattr(policy, "store", None) is not None:
             policy.maybe_reload()
             return list(policy.index.plans)
         return self._own_plans()
 
-    def catalog(self, app) -> Catalog:
-        plans = self.plans(app)
+    def catalog(self) -> Catalog:
+        plans = self.plans()
         with self._lock:
             cached = self._catalog
             if cached is not None and len(cached.plans) == len(plans) and all(
@@ -66,7 +57,7 @@ class PlanSource:
             if self._plans is not None and now - self._checked < RELOAD_CHECK_SECONDS:
                 return self._plans
             if self._store is None:
-                from graph.store.base import open_store
+                from graph.store.factory import open_store
 
                 self._store = open_store(self.settings)
             refresh = getattr(self._store, "refresh_if_changed", None)
@@ -80,3 +71,9 @@ class PlanSource:
         if self._store is not None:
             self._store.close()
             self._store = None
+
+
+@dataclass
+class PagesState:
+    plans: PlanSource
+    svg: SvgRenderer

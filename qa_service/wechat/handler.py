@@ -51,7 +51,7 @@ class _Job:
 
 @dataclass
 class WeChatHandler:
-    chat: Callable[[], Chat | None]  # looked up per message: app.state.chat may be set later
+    chat: Chat | None  # None: not ready (the user is told so)
     store: DedupeStore = field(default_factory=MemoryDedupeStore)
     push: CustomerService | None = None
     budget: float = DEFAULT_BUDGET_SECONDS
@@ -139,7 +139,7 @@ class WeChatHandler:
             return texts.VOICE_NOT_RECOGNISED if message.msg_type == "voice" else texts.EMPTY_TEXT
         if self.limiter is not None and not await self.limiter.hit(f"openid:{message.from_user}"):
             return texts.TOO_FREQUENT
-        chat = self.chat()
+        chat = self.chat
         if chat is None:
             return texts.NOT_READY
         # The openid is the conversation: follow-up questions see the previous turn.
@@ -153,7 +153,7 @@ class WeChatHandler:
         if message.event == "subscribe":
             return texts.WELCOME
         if message.event == "unsubscribe":
-            chat = self.chat()
+            chat = self.chat
             if chat is not None:
                 await self._in_thread(chat.forget, message.from_user)
             return ""
@@ -162,7 +162,7 @@ class WeChatHandler:
         return ""  # SCAN, VIEW, LOCATION, template results...: nothing to say
 
 
-def build_handler(settings: Settings, chat: Callable[[], Chat | None],
+def build_handler(settings: Settings, chat: Chat | None,
                   budget: float = DEFAULT_BUDGET_SECONDS) -> WeChatHandler:
     """The handler for `settings`: Redis-backed dedupe and token cache when KEPU_REDIS_URL is set,
     customer-service pushes when KEPU_WECHAT_SECRET (and the AppID) are set."""

@@ -283,15 +283,29 @@ class FakeChat:
 
 
 def wechat_app(settings, chat=None, budget: float = 4.5):
-    """A FastAPI app with only the WeChat router (no models loaded), `chat` as app.state.chat."""
+    """A FastAPI app with only the WeChat router (no models loaded), answering with `chat`."""
     from fastapi import FastAPI
 
+    from qa_service.http.deps import get_wechat
     from qa_service.routers import wechat
+    from qa_service.wechat.endpoint import build_endpoint
 
     app = FastAPI()
-    app.state.settings = settings
-    wechat.setup(app, settings, budget=budget)
     app.include_router(wechat.router)
-    if chat is not None:
-        app.state.chat = chat
+    endpoint = build_endpoint(settings, chat, budget)
+    app.dependency_overrides[get_wechat] = lambda: endpoint
     return app
+
+
+def full_app(settings, chat=None):
+    """The real app (every router, lexical answers: no model), answering with `chat` when given."""
+    from dataclasses import replace
+
+    from qa_service.app import create_app
+    from qa_service.services import build_services
+    from qa_service.wechat.endpoint import build_endpoint
+
+    services = build_services(settings, load_model=False)
+    if chat is not None:
+        services = replace(services, chat=chat, wechat=build_endpoint(settings, chat))
+    return create_app(services=services)

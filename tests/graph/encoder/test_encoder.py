@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from graph.encoder.e5_conversion import is_complete
-from graph.encoder.sentence import Encoder, ModelInfo, QueryCache, get_encoder, read_model_info
+from graph.encoder.factory import get_encoder
+from graph.encoder.sentence import Encoder, ModelInfo, QueryCache, read_model_info
 from graph.errors import GraphError, ModelUnavailable
 from graph.settings import DEFAULT_MODEL_DIR, Settings
 

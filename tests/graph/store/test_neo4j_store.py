@@ -12,7 +12,7 @@ from neo4j.exceptions import ConstraintError
 
 from graph.errors import PlanNotFound, QueryError, StoreUnavailable
 from graph.settings import BUNDLED_PLANS_DIR, Settings
-from graph.store.base import open_store
+from graph.store.factory import open_store
 from graph.store.neo4j import Neo4jStore, redact
 from tests.support.arcadedb_server import ArcadeDBServer, free_port
 

@@ -13,7 +13,7 @@ from graph.errors import PlanNotFound, QueryError, StoreUnavailable
 from graph.store.oxigraph import OxigraphStore
 from graph.store.rdf_mapping import measure_iri, plan_iri
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 

@@ -117,14 +117,6 @@ def test_broken_rumour_checker_leaves_policy_answers_working():
     assert r["intent"] == "lead"
 
 
-def test_rumour_checker_can_be_looked_up_late():
-    holder = {}
-    chat = ChatService(POLICY, InMemorySessionStore(), rumor_provider=lambda: holder.get("checker"))
-    assert chat.answer("隔夜菜会致癌吗")["intent"] != "rumor"
-    holder["checker"] = FakeRumorChecker({"隔夜菜": 0.9})
-    assert chat.answer("隔夜菜会致癌吗")["intent"] == "rumor"
-
-
 def test_session_state_is_json_and_forget_clears_it():
     sessions = InMemorySessionStore()
     chat = ChatService(POLICY, sessions)

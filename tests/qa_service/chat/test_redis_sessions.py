@@ -17,11 +17,12 @@ from typer.testing import CliRunner
 from graph.settings import PROJECT_ROOT, Settings
 from qa_service.app import create_app
 from qa_service.chat.redis_sessions import RedisSessionStore
-from qa_service.chat.sessions import InMemorySessionStore, open_session_store
+from qa_service.chat.session_factory import open_session_store
+from qa_service.chat.sessions import InMemorySessionStore
 from qa_service.http.rate_limit import RateLimiter, RedisCounters
 from qa_service.wechat import texts
 from tests.support import redis_server as redis_support
-from tests.support.wechat_platform import FakeChat, WeChatPlatform, random_aes_key
+from tests.support.wechat_platform import FakeChat, WeChatPlatform, full_app, random_aes_key
 
 pytestmark = pytest.mark.server
 redis_server_session, redis_server = redis_support.redis_server_session, redis_support.redis_server  # fixtures
@@ -103,14 +104,7 @@ def plan_dir(tmp_path_factory):
 
 def worker(settings: Settings, chat=None):
     """One worker: the real app; its own chat service unless given one (no model: lexical answers)."""
-    app = create_app(settings)
-    if chat is not None:
-        app.state.chat = chat
-    elif getattr(app.state, "chat", None) is None:  # the policy router that sets it is not built yet
-        from qa_service.chat.service import ChatService
-
-        app.state.chat = ChatService.from_settings(settings, load_model=False)
-    return app
+    return full_app(settings, chat)
 
 
 def test_follow_up_on_worker_b_resolves_against_worker_a(plan_dir, redis_server):
@@ -118,7 +112,7 @@ def test_follow_up_on_worker_b_resolves_against_worker_a(plan_dir, redis_server)
     settings = Settings(data_dir=plan_dir, model_dir=plan_dir / "no-model", redis_url=redis_server.url,
                         wechat_token=TOKEN, wechat_appid=APPID, wechat_aes_key=platform.aes_key)
     worker_a, worker_b = worker(settings), worker(settings)
-    assert worker_a.state.chat is not worker_b.state.chat
+    assert worker_a.state.services.chat is not worker_b.state.services.chat
 
     def ask(client, openid, question):
         response = client.post("/wechat", **platform.request(platform.text(openid, question)))

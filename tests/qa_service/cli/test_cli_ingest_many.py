@@ -22,7 +22,7 @@ from tests.ingest.render_tables import (
     write_pdf_plan,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SHIPPED_PLAN = ROOT / "corpus" / "plans" / "huaiyin_science_literacy_plan_2021-2025_draft.txt"
 CITY_PLAN = ROOT / "tests" / "data" / "plans" / "city_plan_lead_co.txt"
 UNBALANCED = "某区科普方案\n一、总体要求\n（一）重点任务\n1. 加强科普。开展活动。（责任单位：区科技局、科协\n"

@@ -16,7 +16,7 @@ from graph.store.oxigraph import OxigraphStore
 from qa_service.cli import app
 from tests.graph.conftest import make_plan
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SHIPPED_PLAN = ROOT / "corpus" / "plans" / "huaiyin_science_literacy_plan_2021-2025_draft.txt"
 runner = CliRunner(env={"COLUMNS": "200", "KEPU_GRAPH_URI": ""})
 

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from qa_service.cli import app
 
-PLAN = Path(__file__).resolve().parents[2] / "corpus" / "plans" / "huaiyin_science_literacy_plan_2021-2025_draft.txt"
+PLAN = Path(__file__).resolve().parents[3] / "corpus" / "plans" / "huaiyin_science_literacy_plan_2021-2025_draft.txt"
 RUNNER = CliRunner()
 
 

@@ -18,7 +18,7 @@ from qa_service.policy.qa import PolicyQA
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PLAN = ROOT / "corpus" / "plans" / "huaiyin_science_literacy_plan_2021-2025_draft.txt"
 DEV = ROOT / "tests" / "data" / "dev_questions.jsonl"  # copy of ../shared/questions (drift: test_plan_parser)
 OURS = ROOT / "tests" / "data" / "policy_questions.jsonl"
@@ -26,7 +26,7 @@ OURS = ROOT / "tests" / "data" / "policy_questions.jsonl"
 
 @pytest.fixture(scope="module")
 def chat():
-    from graph.encoder.sentence import get_encoder
+    from graph.encoder.factory import get_encoder
 
     try:
         encoder = get_encoder(Settings())

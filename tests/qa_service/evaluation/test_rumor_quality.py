@@ -46,7 +46,7 @@ def _sets() -> dict[str, list]:
 
 @pytest.fixture(scope="module")
 def checker(tmp_path_factory):
-    from graph.encoder.sentence import get_encoder
+    from graph.encoder.factory import get_encoder
 
     settings = Settings.from_env(tmp_path_factory.mktemp("quality"))
     encoder = get_encoder(settings)

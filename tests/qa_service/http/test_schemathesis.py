@@ -43,10 +43,6 @@ def app(tmp_path_factory):
     settings = Settings(data_dir=data_dir, model_dir=settings.model_dir, admin_token=ADMIN_TOKEN,
                         wechat_token="schemathesis-wechat", rate_limit_per_minute=0, wechat_rate_limit_per_minute=0)
     app = create_app(settings)
-    if getattr(app.state, "chat", None) is None:  # the policy router that sets it is not built yet
-        from qa_service.chat.service import ChatService
-
-        app.state.chat = ChatService.from_settings(settings)
     with TestClient(app):  # run start-up (model warm-up) once, outside the timed calls
         pass
     return app

@@ -188,8 +188,8 @@ def test_a_failure_inside_a_real_router_is_contained(app, client, monkeypatch):
         def check(self, *args, **kwargs):
             raise MemoryError("out of memory")
 
-    monkeypatch.setattr(app.state, "material_search", Broken(), raising=False)
-    monkeypatch.setattr(app.state, "rumor_checker", Broken(), raising=False)
+    monkeypatch.setattr(app.state.services, "search", Broken())
+    monkeypatch.setattr(app.state.services, "rumor", Broken())
     for response in (client.get("/api/search", params={"q": "疫苗"}),
                      client.post("/api/rumor-check", json={"text": "隔夜菜会致癌吗"})):
         assert response.status_code == 500 and response.json() == {"detail": INTERNAL_ERROR}

@@ -14,6 +14,7 @@ from graph.settings import Settings
 from ingest.corpus_indexer import build_index
 from qa_service.routers import admin, materials
 from qa_service.rumors import check as rumor_check
+from qa_service.services import build_services
 from tests.material_fakes import FakeEncoder, good_materials, lexical_calibration
 
 TOKEN = "s3cret-token"
@@ -35,8 +36,7 @@ NEW_MATERIAL = {
 
 def _app(settings: Settings) -> TestClient:
     app = FastAPI()
-    app.state.settings = settings
-    materials.setup(app, settings)
+    app.state.services = build_services(settings, load_model=False)
     app.include_router(materials.router)
     app.include_router(admin.router)
     return TestClient(app)

@@ -13,6 +13,7 @@ from qa_service.routers import admin, materials
 from qa_service.rumors import check as rumor_check
 from qa_service.rumors.check import InvalidText, RumorChecker
 from qa_service.rumors.search import MaterialSearch, highlight
+from qa_service.services import build_services
 from tests.material_fakes import FakeEncoder, good_materials, lexical_calibration
 
 TOKEN = "tok"
@@ -119,8 +120,7 @@ def client(settings):
     mp.setattr(rumor_check, "default_encoder_factory", lambda s: FakeEncoder)
     mp.setattr(rumor_check, "load_calibration", lexical_calibration)
     app = FastAPI()
-    app.state.settings = settings
-    materials.setup(app, settings)
+    app.state.services = build_services(settings, load_model=False)
     app.include_router(materials.router)
     app.include_router(admin.router)
     yield TestClient(app)

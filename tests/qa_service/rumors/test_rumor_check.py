@@ -24,6 +24,7 @@ from qa_service.rumors.check import (
     build_reply,
     split_clauses,
 )
+from qa_service.services import build_services
 from tests.material_fakes import FakeEncoder, good_materials, lexical_calibration
 
 
@@ -158,8 +159,7 @@ def client(data, monkeypatch):
     monkeypatch.setattr(rumor_check, "default_encoder_factory", lambda settings: FakeEncoder)
     monkeypatch.setattr(rumor_check, "load_calibration", lexical_calibration)
     app = FastAPI()
-    app.state.settings = data
-    materials.setup(app, data)
+    app.state.services = build_services(data, load_model=False)
     app.include_router(materials.router)
     app.include_router(admin.router)
     return TestClient(app)
@@ -201,8 +201,7 @@ def test_http_without_an_index_is_503_with_chinese_message(tmp_path, monkeypatch
     monkeypatch.setattr(rumor_check, "default_encoder_factory", lambda settings: FakeEncoder)
     settings = Settings(data_dir=tmp_path / "empty")
     app = FastAPI()
-    app.state.settings = settings
-    materials.setup(app, settings)
+    app.state.services = build_services(settings, load_model=False)
     app.include_router(materials.router)
     response = TestClient(app).post("/api/rumor-check", json={"text": "隔夜菜会致癌吗"})
     assert response.status_code == 503

@@ -171,7 +171,7 @@ def test_graph_pages_draw_svg_with_links(client):
 
 
 def test_graph_page_falls_back_to_a_list_without_dot(client):
-    pages = client.app.state.pages
+    pages = client.app.state.services.pages
     saved, pages.svg = pages.svg, SvgRenderer(dot_binary="")
     try:
         html = client.get(f"/graph/measure/{BASE_MEASURE}").text

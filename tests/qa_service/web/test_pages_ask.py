@@ -98,15 +98,15 @@ def client(app, monkeypatch):
     records = [material("fire-safe", "火场逃生要弯腰", summary="弯腰低姿快速撤离火场。"),
                material("xss-m", XSS, summary=f"危险文本{XSS}火场"),
                material("draft-m", "草稿素材", status="draft")]
-    monkeypatch.setattr(app.state, "material_search", FakeSearch(records), raising=False)
-    monkeypatch.setattr(app.state, "material_index", FakeIndexHandle(records), raising=False)
+    monkeypatch.setattr(app.state.services, "search", FakeSearch(records))
+    monkeypatch.setattr(app.state.services, "material_index", FakeIndexHandle(records))
     with TestClient(app) as test_client:
         yield test_client
 
 
 def use_chat(app, monkeypatch, reply: dict) -> FakeChat:
     chat = FakeChat(reply)
-    monkeypatch.setattr(app.state, "chat", chat, raising=False)
+    monkeypatch.setattr(app.state.services, "chat", chat)
     return chat
 
 
@@ -161,7 +161,7 @@ def test_question_and_answer_text_are_escaped(app, client, monkeypatch):
 
 
 def test_without_chat_service_the_page_says_so(app, client, monkeypatch):
-    monkeypatch.setattr(app.state, "chat", None, raising=False)
+    monkeypatch.setattr(app.state.services, "chat", None)
     response = client.get("/", params={"q": "谁负责科普教育基地建设？"})
     assert response.status_code == 503 and "问答服务暂时不可用" in response.text
 
@@ -176,7 +176,7 @@ def test_material_search_shows_marked_escaped_snippets(client):
 
 def test_public_cannot_ask_for_drafts(app, client):
     client.get("/materials", params={"status": "draft"})
-    assert app.state.material_search.calls[-1]["status"] == "approved"
+    assert app.state.services.search.calls[-1]["status"] == "approved"
     assert client.get("/materials/draft-m").status_code == 404
 
 

@@ -25,7 +25,7 @@ from tests.support.live_server import SHIPPED_MATERIALS, LiveServer, prepare_dat
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 TOKEN = "browser-test-token"
 FIRE = sorted(p.name for p in SHIPPED_MATERIALS.glob("fire-*.md"))
 OTHERS = ["food-overnight-vegetables-cancer.md", "epi-garlic-kills-virus.md", "radiation-5g-base-station.md",

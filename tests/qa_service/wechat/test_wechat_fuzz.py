@@ -19,8 +19,7 @@ from hypothesis import strategies as st
 from wechatpy.crypto import PrpCrypto, WeChatCrypto
 
 from graph.settings import Settings
-from qa_service.app import create_app
-from tests.support.wechat_platform import FakeChat, WeChatPlatform, random_aes_key, sign
+from tests.support.wechat_platform import FakeChat, WeChatPlatform, full_app, random_aes_key, sign
 
 TOKEN, APPID = "kepu-fuzz-token", "wx00fuzz0000000000"
 OPENID = "oFuzz"
@@ -36,8 +35,7 @@ class Endpoint:
                             wechat_appid=APPID, wechat_aes_key=self.platform.aes_key,
                             rate_limit_per_minute=0, wechat_rate_limit_per_minute=0)
         self.chat = FakeChat()
-        app = create_app(settings)
-        app.state.chat = self.chat
+        app = full_app(settings, self.chat)
         self.client = TestClient(app)
 
     def post(self, payload: bytes, layer: str):

@@ -143,4 +143,4 @@ def test_without_app_secret_a_late_answer_gets_a_polite_note(tmp_path, platform)
 
 def test_the_default_budget_leaves_room_before_wechats_5_seconds(tmp_path, platform):
     app = wechat_app(settings_for(tmp_path, platform), FakeChat())
-    assert app.state.wechat.handler.budget <= 4.5
+    assert next(iter(app.dependency_overrides.values()))().handler.budget <= 4.5

@@ -32,7 +32,6 @@ def ingest(data_dir: Path) -> None:
 
 @pytest.mark.slow
 def test_real_app_answers_policy_follow_up_and_rumour_over_wechat(data_dir):
-    chat_module = pytest.importorskip("qa_service.chat.service", reason="qa_service/chat/service.py not built yet")
     from qa_service.app import create_app
 
     ingest(data_dir)
@@ -40,9 +39,7 @@ def test_real_app_answers_policy_follow_up_and_rumour_over_wechat(data_dir):
     settings = replace(Settings.from_env(data_dir), wechat_token=TOKEN, wechat_appid=APPID,
                        wechat_aes_key=platform.aes_key, wechat_secret="", redis_url="")
     app = create_app(settings)
-    if getattr(app.state, "chat", None) is None:  # the policy router that sets it is not built yet
-        app.state.chat = chat_module.ChatService.from_settings(settings)
-    app.state.chat.answer("谁负责科普教育基地建设？", None)  # warm the model, as the server does at start-up
+    app.state.services.chat.answer("谁负责科普教育基地建设？", None)  # warm the model, as the server does at start-up
 
     def ask(client: TestClient, question: str):
         started = time.perf_counter()
@@ -62,7 +59,7 @@ def test_real_app_answers_policy_follow_up_and_rumour_over_wechat(data_dir):
         assert "强化科普教育基地建设" in follow_up and "区委宣传部" in follow_up, follow_up
         rumour = ask(client, "吃大蒜可以杀死新冠病毒吗？")
         assert "谣言" in rumour and "大蒜" in rumour, rumour
-        assert app.state.chat.sessions.get(OPENID) is not None
+        assert app.state.services.chat.sessions.get(OPENID) is not None
         response = client.post("/wechat", **platform.request(platform.event(OPENID, "unsubscribe")))
         assert response.text == "success"
-        assert app.state.chat.sessions.get(OPENID) is None, "unsubscribing must forget the conversation"
+        assert app.state.services.chat.sessions.get(OPENID) is None, "unsubscribing must forget the conversation"
