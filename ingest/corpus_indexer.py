@@ -9,13 +9,11 @@ generation; only new or edited text is embedded. Nothing changed -> no new gener
 from __future__ import annotations
 
 import errno
-import fcntl
 import hashlib
 import json
 import logging
 import shutil
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +28,7 @@ from graph.search.passage_index import (
     HNSW_THRESHOLD,
     IndexEntry,
     current_generation,
+    index_lock,
     publish,
     write_generation,
 )
@@ -104,18 +103,6 @@ def collect_materials(sources: list[Path], overlay: Path | None) -> LoadReport:
             merged[record.id] = record
     report.materials = sorted(merged.values(), key=lambda m: m.id)
     return report
-
-
-@contextmanager
-def index_lock(index_dir: Path) -> Iterator[None]:
-    """One builder at a time per index directory (CLI run and admin edit alike)."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with open(index_dir / ".lock", "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _state_hash(materials: list[MaterialRecord], fingerprint: str, userdict: list[str], sources: list[str]) -> str:

@@ -243,8 +243,7 @@ def _install_logs(staged_logs: Path, logs_dir: Path) -> list[str]:
 
 
 def _install_index(staged_gen: Path, index_dir: Path) -> None:
-    from graph.search.passage_index import publish
-    from ingest.corpus_indexer import index_lock
+    from graph.search.passage_index import index_lock, publish
 
     with index_lock(index_dir):
         target = index_dir / staged_gen.name

@@ -11,6 +11,7 @@ renames the pointer into place, so readers see the old index or the new one, nev
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import logging
@@ -19,6 +20,8 @@ import shutil
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,6 +78,18 @@ def record_to_json(record: MaterialRecord) -> dict:
 
 
 # --- generations on disk --------------------------------------------------------------------------
+
+@contextmanager
+def index_lock(index_dir: Path) -> Iterator[None]:
+    """One builder at a time per index directory (CLI run and admin edit alike)."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / ".lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
 
 def current_generation(index_dir: Path) -> Path | None:
     pointer = Path(index_dir) / POINTER

@@ -1,19 +1,6 @@
 """Neo4j backend over Bolt (Neo4j 5, Aura, or ArcadeDB's Bolt plugin in tests).
 
-Graph shape; every `pos` keeps the record order so a plan reads back exactly as written:
-
-    (:Plan {id, title, region, period, status, basis[], basis_titles[], goal_text, source_file,
-            unresolved_units[]})
-    (:Plan)-[:HAS_CHAPTER]->(:Chapter {uid, id, plan, pos, label, title})
-    (:Plan)-[:HAS_SECTION]->(:Section {uid, id, plan, pos, label, title, chapter_label, target_group})
-    (:Chapter)-[:HAS_SECTION]->(:Section)-[:HAS_MEASURE]->(:Measure)    by matching labels
-    (:Plan)-[:HAS_MEASURE]->(:Measure {id, plan, pos, path[], title, text, ..., source_*})
-    (:Measure)-[:LEAD_UNIT {pos}]->(:Unit {name})     units are shared by every plan
-    (:Measure)-[:CO_UNIT {pos}]->(:Unit)
-    (:Measure)-[:HAS_TARGET]->(:Target {id, plan, kind, owner, pos, parent, text, value, ...})
-    (:Plan)-[:HAS_GOAL]->(:Target)
-    (:Target)-[:PART_OF]->(:Target)                   a sub-target (其中…)
-    (:Plan)-[:UNIT_ALIAS {pos, aliases[]}]->(:Unit)
+The graph shape and its schema are in neo4j_mapping.py.
 
 Cypher stays in the subset Neo4j 5 and ArcadeDB both run. Every PlanRecord read is cached, so
 when the server goes away reads keep answering from the graph already loaded and health() says
@@ -54,20 +41,6 @@ T = TypeVar("T")
 
 # Server gone, connection dropped or pool exhausted: serve from the cache and retry later.
 _LOST = (ServiceUnavailable, SessionExpired, ConnectionPoolError, DatabaseUnavailable, OSError)
-
-SCHEMA = (
-    "CREATE CONSTRAINT kepu_plan_id IF NOT EXISTS FOR (n:Plan) REQUIRE n.id IS UNIQUE",
-    "CREATE CONSTRAINT kepu_unit_name IF NOT EXISTS FOR (n:Unit) REQUIRE n.name IS UNIQUE",
-    "CREATE CONSTRAINT kepu_measure_id IF NOT EXISTS FOR (n:Measure) REQUIRE n.id IS UNIQUE",
-    "CREATE CONSTRAINT kepu_target_id IF NOT EXISTS FOR (n:Target) REQUIRE n.id IS UNIQUE",
-    "CREATE CONSTRAINT kepu_chapter_uid IF NOT EXISTS FOR (n:Chapter) REQUIRE n.uid IS UNIQUE",
-    "CREATE CONSTRAINT kepu_section_uid IF NOT EXISTS FOR (n:Section) REQUIRE n.uid IS UNIQUE",
-    "CREATE INDEX kepu_measure_plan IF NOT EXISTS FOR (n:Measure) ON (n.plan)",
-    "CREATE INDEX kepu_target_plan IF NOT EXISTS FOR (n:Target) ON (n.plan)",
-    "CREATE INDEX kepu_chapter_plan IF NOT EXISTS FOR (n:Chapter) ON (n.plan)",
-    "CREATE INDEX kepu_section_plan IF NOT EXISTS FOR (n:Section) ON (n.plan)",
-)
-
 
 def _revisions(tx: Transaction) -> list[tuple[str, str]]:
     found = tx.run("MATCH (p:Plan) RETURN p.id AS id, p.revision AS revision")
@@ -236,7 +209,7 @@ class Neo4jStore(GraphStore):
             raise QueryError(f"Cypher failed on {self.uri}: {exc.message or exc}") from exc
 
     def _ensure_schema(self) -> None:
-        for statement in SCHEMA:  # schema changes cannot share a transaction with data writes
+        for statement in rows.SCHEMA:  # schema changes cannot share a transaction with data writes
             try:
                 self._run(lambda tx, s=statement: tx.run(s).consume(), write=True)
             except QueryError as exc:  # e.g. a read-only user: reads still work

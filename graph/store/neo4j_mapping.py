@@ -1,8 +1,23 @@
 """PlanRecord <-> Cypher rows for the Neo4j store: what is written, and how it is read back.
 
-Split from neo4j_store.py, which owns the connection, faults and cache; the graph shape is drawn
-in that module's docstring. Record order is kept in `pos` properties and read back by sorting on
-them, so the result never depends on the order a server returns rows in.
+Split from neo4j.py, which owns the connection, faults and cache. Record order is kept in `pos`
+properties and read back by sorting on them, so the result never depends on the order a server
+returns rows in.
+
+Graph shape; every `pos` keeps the record order so a plan reads back exactly as written:
+
+    (:Plan {id, title, region, period, status, basis[], basis_titles[], goal_text, source_file,
+            unresolved_units[]})
+    (:Plan)-[:HAS_CHAPTER]->(:Chapter {uid, id, plan, pos, label, title})
+    (:Plan)-[:HAS_SECTION]->(:Section {uid, id, plan, pos, label, title, chapter_label, target_group})
+    (:Chapter)-[:HAS_SECTION]->(:Section)-[:HAS_MEASURE]->(:Measure)    by matching labels
+    (:Plan)-[:HAS_MEASURE]->(:Measure {id, plan, pos, path[], title, text, ..., source_*})
+    (:Measure)-[:LEAD_UNIT {pos}]->(:Unit {name})     units are shared by every plan
+    (:Measure)-[:CO_UNIT {pos}]->(:Unit)
+    (:Measure)-[:HAS_TARGET]->(:Target {id, plan, kind, owner, pos, parent, text, value, ...})
+    (:Plan)-[:HAS_GOAL]->(:Target)
+    (:Target)-[:PART_OF]->(:Target)                   a sub-target (其中…)
+    (:Plan)-[:UNIT_ALIAS {pos, aliases[]}]->(:Unit)
 """
 
 from __future__ import annotations
@@ -21,6 +36,20 @@ from graph.records import (
 )
 
 _TARGET_FIELDS = ("text", "subject", "value", "raw_value", "unit", "qualifier", "deadline", "period", "parent")
+
+
+SCHEMA = (
+    "CREATE CONSTRAINT kepu_plan_id IF NOT EXISTS FOR (n:Plan) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT kepu_unit_name IF NOT EXISTS FOR (n:Unit) REQUIRE n.name IS UNIQUE",
+    "CREATE CONSTRAINT kepu_measure_id IF NOT EXISTS FOR (n:Measure) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT kepu_target_id IF NOT EXISTS FOR (n:Target) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT kepu_chapter_uid IF NOT EXISTS FOR (n:Chapter) REQUIRE n.uid IS UNIQUE",
+    "CREATE CONSTRAINT kepu_section_uid IF NOT EXISTS FOR (n:Section) REQUIRE n.uid IS UNIQUE",
+    "CREATE INDEX kepu_measure_plan IF NOT EXISTS FOR (n:Measure) ON (n.plan)",
+    "CREATE INDEX kepu_target_plan IF NOT EXISTS FOR (n:Target) ON (n.plan)",
+    "CREATE INDEX kepu_chapter_plan IF NOT EXISTS FOR (n:Chapter) ON (n.plan)",
+    "CREATE INDEX kepu_section_plan IF NOT EXISTS FOR (n:Section) ON (n.plan)",
+)
 
 
 @dataclass
