@@ -8,7 +8,7 @@ import re
 import time
 
 from graph.lru import GenerationCache
-from qa_service.chat.question import check_question
+from qa_service.chat.question import QuestionCheck, check_question
 from qa_service.chat.sessions import InMemorySessionStore, SessionStore
 from qa_service.policy import answer_format as fmt
 from qa_service.policy.intent import not_for_rumours
@@ -46,9 +46,10 @@ class ChatService:
     def forget(self, session_id: str) -> None:
         self.sessions.delete(session_id)
 
-    def answer(self, question: str, session_id: str | None = None) -> dict:
+    def answer(self, question: str, session_id: str | None = None, check: QuestionCheck | None = None) -> dict:
+        """`check`: the question already checked by the caller (the HTTP edge), so it is checked once."""
         started = time.perf_counter()
-        check = check_question(question)
+        check = check if check is not None else check_question(question)
         if not check.ok:
             return _response("invalid", check.message)
         text = check.text

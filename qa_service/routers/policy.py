@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from graph.errors import GraphError
-from qa_service.chat.question import MAX_QUESTION_CHARS, MSG_TOO_LONG, normalize
+from qa_service.chat.question import check_question, normalize
 from qa_service.http.deps import ChatDep, PolicyDep
 from qa_service.http.errors import json_error
 from qa_service.policy.qa import PolicyQA
@@ -35,14 +35,15 @@ class AskBody(BaseModel):
 @router.post("/api/ask")
 async def ask(body: AskBody, chat: ChatDep):
     """Ask about the plan: {"question": "...", "session_id": "..." | null}."""
-    if not body.question.strip():
+    check = check_question(body.question)  # once per request: the chat service takes the result
+    if check.problem == "empty":
         return json_error(422, "问题不能为空")
-    if len(body.question) > MAX_QUESTION_CHARS:
-        return json_error(422, MSG_TOO_LONG)
+    if check.problem == "too_long":
+        return json_error(422, check.message)
     if body.session_id is not None and not _SESSION_ID.match(body.session_id):
         return json_error(422, "会话 ID 只能包含字母、数字和 _ . : @ -，长度不超过128。")
     try:
-        return await run_in_threadpool(chat.answer, body.question, body.session_id)
+        return await run_in_threadpool(chat.answer, body.question, body.session_id, check)
     except GraphError as exc:
         log.error("answering failed: %s", exc)
         return json_error(503, exc.user_message)

@@ -260,7 +260,7 @@ class FakeChat:
         self.sessions: dict[str, str] = {}
         self._lock = threading.Lock()
 
-    def answer(self, question: str, session_id: str | None = None) -> dict:
+    def answer(self, question: str, session_id: str | None = None, check=None) -> dict:
         with self._lock:
             self.calls.append((question, session_id))
             previous = self.sessions.get(session_id) if session_id else None

@@ -50,7 +50,7 @@ class FakeChat:
     reply: dict
     calls: list = field(default_factory=list)
 
-    def answer(self, question: str, session_id: str | None = None) -> dict:
+    def answer(self, question: str, session_id: str | None = None, check=None) -> dict:
         self.calls.append((question, session_id))
         return self.reply
 
