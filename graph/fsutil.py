@@ -1,12 +1,16 @@
-"""Durable moves of whole directories, shared by the graph store and backup/restore."""
+"""Durable writes: the one atomic-write helper, directory fsync and cross-filesystem moves."""
 
 from __future__ import annotations
 
 import errno
+import itertools
 import os
 import shutil
-import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
+
+_TMP_COUNTER = itertools.count(1)
 
 
 def fsync_dir(directory: Path) -> None:
@@ -28,19 +32,33 @@ def move_tree(source: Path, target: Path) -> None:
         shutil.copytree(source, target)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write `path` whole or not at all: a temporary file beside it, fsync, rename, fsync the folder."""
+@contextmanager
+def atomic_output(path: Path) -> Iterator[Path]:
+    """The one atomic write: yields a temporary path beside `path` to write (any way: a stream, an
+    archive, numpy); on a clean exit it is fsynced and renamed over `path`, then the folder is
+    fsynced. On an error the temporary file is removed and `path` is untouched."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{next(_TMP_COUNTER)}")
     try:
-        os.fchmod(fd, 0o644)  # mkstemp's 0600 would hide the file from other readers
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        yield tmp
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    finally:
+        with suppress(FileNotFoundError):
+            tmp.unlink()
     fsync_dir(path.parent)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write `path` whole or not at all (see atomic_output)."""
+    with atomic_output(path) as tmp:
+        tmp.write_bytes(data)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))

@@ -33,7 +33,7 @@ import tarfile
 import tempfile
 import time
 import uuid
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,7 +47,7 @@ from graph.backup.archive import (
     extract_archive,
 )
 from graph.errors import GraphError
-from graph.fsutil import fsync_dir, move_tree
+from graph.fsutil import atomic_output, fsync_dir, move_tree
 from graph.settings import Settings
 
 __all__ = ["BackupError", "BackupReport", "RestoreReport", "create_backup", "default_backup_name", "restore_backup"]
@@ -145,10 +145,9 @@ def create_backup(settings: Settings, output: Path) -> BackupReport:
     if not data_dir.is_dir():
         raise BackupError(f"no data directory {data_dir}", f"数据目录不存在：{data_dir}")
     output = Path(output)
-    tmp = output.with_name(f".{output.name}.tmp-{os.getpid()}")
     manifest: dict = {"format": FORMAT, "created_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     try:
-        with tarfile.open(tmp, "w:gz", compresslevel=6) as tar:
+        with atomic_output(output) as tmp, tarfile.open(tmp, "w:gz", compresslevel=6) as tar:
             writer = ArchiveWriter(tar)
             with _graph_generation(settings.graph_dir) as graph_gen:
                 if graph_gen is not None:
@@ -176,15 +175,8 @@ def create_backup(settings: Settings, output: Path) -> BackupReport:
             manifest.update(graph=graph_gen.name if graph_gen else None, index=index_gen.name if index_gen else None,
                             materials=materials, logs=logs, files=writer.files)
             writer.add_bytes(json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"), MANIFEST)
-        with open(tmp, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(tmp, output)
-        fsync_dir(output.parent)
     except OSError as exc:
         raise disk_error(exc, output, "写入备份文件") from exc
-    finally:
-        with suppress(OSError):
-            tmp.unlink()
     return BackupReport(output, len(writer.files), output.stat().st_size, manifest["graph"], manifest["index"],
                         materials, logs)
 

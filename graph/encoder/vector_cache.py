@@ -7,11 +7,11 @@ reuses them. Loading is best-effort: a missing or broken file just means encodin
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
+
+from graph.fsutil import atomic_output
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +37,9 @@ def save(path: Path, encoder, cache: dict[str, np.ndarray]) -> None:
     if encoder is None or not cache:
         return
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         texts = list(cache)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz")
-        with os.fdopen(fd, "wb") as handle:
+        with atomic_output(path) as tmp, open(tmp, "wb") as handle:
             np.savez(handle, stamp=np.array(_stamp(encoder)), texts=np.array(texts),
                      vectors=np.stack([cache[t] for t in texts]).astype(np.float32))
-        os.replace(tmp, path)
     except OSError as exc:
         log.warning("cannot write policy embedding cache %s: %s", path, exc)

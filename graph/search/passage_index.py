@@ -31,7 +31,8 @@ import numpy as np
 
 from graph import heap
 from graph.errors import IndexUnavailable
-from graph.search.material_store import MaterialRecord, atomic_write_text
+from graph.fsutil import atomic_write_text
+from graph.search.material_store import MaterialRecord
 from graph.search.tokenizer import TextTokenizer, shared_tokenizer
 
 log = logging.getLogger(__name__)

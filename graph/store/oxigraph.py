@@ -42,7 +42,7 @@ from rdflib import Dataset, Graph
 
 from graph.errors import PlanNotFound, QueryError, StoreUnavailable
 from graph.failpoints import failpoint
-from graph.fsutil import fsync_dir, move_tree
+from graph.fsutil import atomic_write_bytes, fsync_dir, move_tree
 from graph.ontology import NAMESPACES
 from graph.records import PlanRecord
 from graph.store.base import GraphStore
@@ -277,13 +277,7 @@ class OxigraphStore(GraphStore):
         _fsync_tree(new_dir)
 
     def _publish(self, name: str) -> None:
-        tmp = self.path / f"CURRENT.tmp-{os.getpid()}"
-        with open(tmp, "w", encoding="ascii") as fh:
-            fh.write(name + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.path / "CURRENT")
-        fsync_dir(self.path)
+        atomic_write_bytes(self.path / "CURRENT", (name + "\n").encode("ascii"))
 
     # ------------------------------------------------------------------ generations
 
@@ -325,7 +319,7 @@ class OxigraphStore(GraphStore):
         """Delete generations other than CURRENT that no reader holds (called under WRITE.lock)."""
         current = self._read_current()
         for entry in list(self.path.iterdir()):
-            if entry.name.startswith("CURRENT.tmp-"):
+            if entry.name.startswith((".CURRENT.tmp-", "CURRENT.tmp-")):  # a crashed publish's leftovers
                 entry.unlink(missing_ok=True)
                 continue
             name = entry.name.removesuffix(".lock")

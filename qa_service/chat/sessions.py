@@ -7,15 +7,15 @@ store (Redis, KEPU_REDIS_URL) can replace the in-process one without touching th
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 import threading
 import time
 from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
+
+from graph.fsutil import atomic_write_text
 
 DEFAULT_TTL_SECONDS = 30 * 60
 DEFAULT_MAX_SESSIONS = 10_000
@@ -117,11 +117,7 @@ class FileSessionStore(SessionStore):
 
     def put(self, session_id: str, state: dict) -> None:
         path = self._path(session_id)
-        self.directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(state, handle, ensure_ascii=False)
-        os.replace(tmp, path)
+        atomic_write_text(path, json.dumps(state, ensure_ascii=False))
 
     def delete(self, session_id: str) -> None:
         self._path(session_id).unlink(missing_ok=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import sys
 import time
@@ -20,6 +19,7 @@ import typer
 from rich.table import Column, Table
 
 from graph.errors import GraphError, PlanNotFound
+from graph.fsutil import atomic_write_bytes
 from graph.records import PlanRecord
 from graph.settings import Settings
 from graph.store.base import GraphStore
@@ -265,7 +265,7 @@ def export(
         sys.stdout.buffer.flush()
         return
     try:
-        _write_atomically(output, data)
+        atomic_write_bytes(output, data)
     except OSError as exc:
         log.error("Cannot write %s: %s", output, exc)
         fail(f"无法写入文件 {output}：{exc.strerror or exc}")
@@ -320,15 +320,3 @@ def unit_roles(plans: list[PlanRecord]) -> dict[str, Counter]:
             for name in [*m.zones, *m.local_units]:
                 roles[name]["属地落实"] += 1
     return roles
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)

@@ -9,10 +9,10 @@ from __future__ import annotations
 import copy
 import json
 import math
-import os
 import re
-import tempfile
 from pathlib import Path
+
+from graph.fsutil import atomic_write_text
 
 PARAMS_PATH = Path(__file__).with_name("params.json")
 FEATURES = ("fused_top", "margin", "cos_title", "cos_text", "cos_sent", "cov_top", "cov_vocab", "idf_top", "n_words", "cue")
@@ -59,14 +59,11 @@ def load_params(path: Path | None = None) -> dict:
 
 def save_params(params: dict, path: Path | None = None) -> None:
     path = path or PARAMS_PATH
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     text = json.dumps(params, ensure_ascii=False, indent=1)
     # One line per list of numbers: the file is read by people reviewing a re-tune.
     text = re.sub(r"\[\s*([-0-9.e,\s]+?)\s*\]", lambda m: "[" + ", ".join(m.group(1).split()).replace(",,", ",")
                   + "]", text)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text + "\n")
-    os.replace(tmp, path)
+    atomic_write_text(path, text + "\n")
 
 
 def probability(features: dict[str, float], calibration: dict) -> float:

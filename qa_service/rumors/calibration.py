@@ -188,7 +188,7 @@ class Calibration:
                    threshold=float(ab["threshold"]), info=data.get("info", {}))
 
     def save(self, path: Path) -> None:
-        from graph.search.material_store import atomic_write_text
+        from graph.fsutil import atomic_write_text
 
         atomic_write_text(Path(path), json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n")
 
