@@ -17,6 +17,7 @@ import bm25s
 import numpy as np
 
 from graph.records import MeasureRecord, PlanRecord, TargetRecord
+from graph.search import fusion
 from qa_service.chat.question import normalize
 from qa_service.policy.tokens import PolicyTokenizer
 
@@ -77,18 +78,9 @@ class DocIndex:
 
 
 def fuse(signals: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
-    """Weighted sum of per-question z-scores: puts BM25 and cosines on one scale."""
-    size = len(next(iter(signals.values())))
-    total = np.zeros(size, dtype=np.float64)
-    for name in SIGNALS:
-        weight = weights.get(name, 0.0)
-        values = signals[name].astype(np.float64)
-        if weight == 0.0 or size < 2:
-            continue
-        std = values.std()
-        if std > 1e-9:
-            total += weight * (values - values.mean()) / std
-    return total
+    """Weighted sum of per-question z-scores (graph/search/fusion.py, mode "zscore"): puts BM25
+    and cosines on one scale."""
+    return fusion.fuse("zscore", [(signals[name], weights.get(name, 0.0)) for name in SIGNALS])
 
 
 class PolicyIndex:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from graph.search.fusion import fuse as fuse_rankings
 from graph.search.passage_index import PassageIndex
 
 FUSION_MODES = ("rrf", "dense", "bm25")
@@ -156,5 +157,4 @@ def _fuse(dense: np.ndarray, bm25: np.ndarray, dense_rank: np.ndarray, bm25_rank
         return dense.astype(np.float64)
     if f.mode == "bm25":
         return bm25.astype(np.float64)
-    score = f.w_dense / (f.rrf_k + dense_rank)
-    return score + np.where(bm25_rank > 0, f.w_bm25 / (f.rrf_k + np.maximum(bm25_rank, 1)), 0.0)
+    return fuse_rankings("reciprocal_rank", [(dense_rank, f.w_dense), (bm25_rank, f.w_bm25)], k=f.rrf_k)
