@@ -1,4 +1,6 @@
-"""Word tokens for BM25 and term overlap: a private jieba instance, a user dictionary, stop words.
+"""The one jieba tokenizer: word tokens for BM25 and term overlap, a private jieba instance, a
+user dictionary and a named stop-word list ("claims" for the rumour side, "policy" for policy
+questions, whose scaffolding words 谁/负责/牵头 say what is asked, not what it is about).
 
 jieba's module-level tokenizer is shared with other components; ours is a separate
 `jieba.Tokenizer()` so that our user dictionary never changes how they segment.
@@ -29,8 +31,23 @@ _STOPWORD_TEXT = """
     你们 他们 她们 它们 自己 人 们 的话 请问 知道 告诉 一下 到底 究竟 确实 其实 真相 谣言 辟谣 靠谱 不 没 很
     更 最 太 非常 特别 已经 正在 还有 这种 那种 一样 可能 应该 需要 得到 看看 看到 相信 注意 提醒 赶紧 千万
 """
+# Question scaffolding and function words of policy questions.
+_POLICY_STOPWORD_TEXT = """
+    谁 由谁 找谁 归谁 哪 哪个 哪些 哪几 哪几个 哪家 哪位 哪里 什么 啥 多少 几 几个 几项 几条 几所 几家
+    部门 单位 机构 科室 负责 负责人 牵头 挑头 领头 带头 主抓 抓总 配合 参与 承担 落实 主管 管 归 抓 干 做 搞
+    是 的 了 吗 呢 吧 啊 呀 哦 么 和 与 及 或 等 跟 同 对 把 给 被 为 以 就 也 又 并 而 且 之 其
+    这 那 这个 那个 这些 那些 这事 那事 这块 那块 这方面 一块 一项 一下 它 它们 他 他们 她 其中 该
+    还 还有 有 有没有 都 都有 要 需要 应该 会 能 可以 在 里 里面 中 上 下 来 去 到 从 向 由 将 让
+    事 事情 事儿 工作 任务 措施 举措 内容 方面 部分 项 条 方案 规划 实施方案 文件 具体 主要 分别 所有 哪方面
+    我 我们 咱 咱们 你 你们 您 请问 想 问 知道 一个 个 些 方 地 得 着 过 吧 呢 嘛
+    目标 指标 量化 数字 要求 情况 问题 相关 有关 涉及 包括 包含 分为 组成 环节
+    责任 职责 责任单位 牵头单位 配合单位
+"""
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+STOPWORD_LISTS = {"claims": STOPWORDS, "policy": frozenset(_POLICY_STOPWORD_TEXT.split())}
 _WORD_CHAR = re.compile(r"[0-9a-zA-Z\u3400-\u9fff]")
+_PUNCT = re.compile(r"^[\W_]+$")
+POLICY_WORD_FREQ = 3000  # plan words (unit names, titles) are kept whole
 
 
 def read_userdict(path: Path) -> list[str]:
@@ -49,12 +66,21 @@ def _base_dictionary() -> jieba.Tokenizer:
 
 
 class TextTokenizer:
-    """Search-mode jieba tokens, lower-cased, without punctuation or stop words."""
+    """Search-mode jieba tokens without punctuation or stop words. The rumour side's defaults:
+    lower-cased, HMM guesses on, tokens need a word character. `policy_tokenizer` below gives the
+    policy side's: as written, no HMM (unknown words split into characters exactly as the index
+    does), only all-punctuation tokens dropped."""
 
-    def __init__(self, userdict: Path | Iterable[str] | None = None):
+    def __init__(self, userdict: Path | Iterable[str] | None = None, *, stopwords: str = "claims",
+                 hmm: bool = True, lower: bool = True, words: Iterable[tuple[str, int | None]] = ()):
         lines = read_userdict(userdict) if isinstance(userdict, Path | str) else list(userdict or [])
         self.userdict = lines
         self.fingerprint = hashlib.sha1("\n".join(lines).encode()).hexdigest()[:12]
+        self.stopwords = STOPWORD_LISTS[stopwords]
+        self.hmm = hmm
+        self.lower = lower
+        self._keep = _has_word_char if lower else _not_punct
+        self._words = list(words)  # (word, freq) added as they are (words may hold spaces)
         self._jieba = jieba.Tokenizer()
         self._ready = False
         self._lock = threading.Lock()
@@ -74,6 +100,8 @@ class TextTokenizer:
                 parts = line.split()
                 freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
                 self._jieba.add_word(parts[0], freq)
+            for word, freq in self._words:
+                self._jieba.add_word(word, freq=freq)
             self._ready = True
 
     def is_word(self, word: str) -> bool:
@@ -84,14 +112,45 @@ class TextTokenizer:
     def words(self, text: str) -> list[str]:
         """Plain jieba words (no search-mode sub-words), stop words and punctuation dropped."""
         self._ensure_ready()
-        return [w for w in (t.strip().lower() for t in self._jieba.cut(text, HMM=True))
-                if w and w not in STOPWORDS and _WORD_CHAR.search(w)]
+        return self._filter(self._jieba.cut(text, HMM=self.hmm))
 
     def tokens(self, text: str) -> list[str]:
         """BM25 tokens: search mode also emits the shorter words inside long ones (降血压 -> 血压)."""
         self._ensure_ready()
-        return [w for w in (t.strip().lower() for t in self._jieba.cut_for_search(text, HMM=True))
-                if w and w not in STOPWORDS and _WORD_CHAR.search(w)]
+        return self._filter(self._jieba.cut_for_search(text, HMM=self.hmm))
+
+    # The policy side's names for the same two jobs.
+    index_tokens = tokens
+    content_words = words
+
+    def _filter(self, pieces) -> list[str]:
+        out = []
+        for piece in pieces:
+            word = piece.strip()
+            if self.lower:
+                word = word.lower()
+            if word and word not in self.stopwords and self._keep(word):
+                out.append(word)
+        return out
+
+
+def _has_word_char(word: str) -> bool:
+    return _WORD_CHAR.search(word) is not None
+
+
+def _not_punct(word: str) -> bool:
+    return not _PUNCT.match(word)
+
+
+def policy_tokenizer(user_words: Iterable[str] = ()) -> TextTokenizer:
+    """The policy side's tokenizer; `user_words` (unit names, measure titles, section and chapter
+    names from the graph) are kept whole."""
+    words = []
+    for word in dict.fromkeys(user_words):
+        word = word.strip()
+        if 2 <= len(word) <= 30 and not _PUNCT.match(word):
+            words.append((word, POLICY_WORD_FREQ))
+    return TextTokenizer(stopwords="policy", hmm=False, lower=False, words=words)
 
 
 @lru_cache(maxsize=4)

@@ -18,8 +18,8 @@ import numpy as np
 
 from graph.records import MeasureRecord, PlanRecord, TargetRecord
 from graph.search import fusion
+from graph.search.tokenizer import policy_tokenizer
 from qa_service.chat.question import normalize
-from qa_service.policy.tokens import PolicyTokenizer
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
@@ -94,7 +94,7 @@ class PolicyIndex:
         self.measures = [m for plan in plans for m in plan.measures]
         self.by_id = {m.id: m for m in self.measures}
         self.plan_of = {m.id: plan for plan in plans for m in plan.measures}
-        self.tokenizer = PolicyTokenizer(self._user_words(unit_words))
+        self.tokenizer = policy_tokenizer(self._user_words(unit_words))
         tok = self.tokenizer.index_tokens
 
         self.measure_index = DocIndex(

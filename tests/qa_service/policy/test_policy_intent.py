@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from graph.search.tokenizer import policy_tokenizer
 from graph.unit_registry import UnitRegistry
 from qa_service.chat.question import normalize
 from qa_service.policy import intent as it
 from qa_service.policy.intent import classify
-from qa_service.policy.tokens import PolicyTokenizer
 from qa_service.policy.units import UnitResolver
 
 RESOLVER = UnitResolver.build([], UnitRegistry.load())
-TOKENIZER = PolicyTokenizer()
+TOKENIZER = policy_tokenizer()
 
 
 def kind_of(question: str, previous: dict | None = None) -> it.Intent:
