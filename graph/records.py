@@ -67,6 +67,11 @@ class MeasureRecord:
     source: SourceSpan | None = None
 
     @property
+    def all_units(self) -> list[str]:
+        """Every unit and place the measure names, once each: lead, participating, local, zones."""
+        return list(dict.fromkeys([*self.lead_units, *self.co_units, *self.local_units, *self.zones]))
+
+    @property
     def responsible_units(self) -> list[str]:
         """Every department unit named, lead first."""
         seen: list[str] = []

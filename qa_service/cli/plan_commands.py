@@ -55,7 +55,7 @@ def _all_plans(store: GraphStore) -> list[PlanRecord]:
 
 def plan_summary(plan: PlanRecord) -> str:
     """The Chinese line printed after an ingest."""
-    units = {name for m in plan.measures for name in [*m.lead_units, *m.co_units, *m.local_units, *m.zones]}
+    units = {name for m in plan.measures for name in m.all_units}
     targets = sum(len(m.targets) for m in plan.measures)
     return (
         f"已导入方案《{plan.title}》（编号 {plan.id}）：措施 {len(plan.measures)} 条，"

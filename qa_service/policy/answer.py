@@ -287,7 +287,7 @@ class PolicyAnswerer:
 
 
 def _roles(measure: MeasureRecord) -> set[str]:
-    return {*measure.lead_units, *measure.co_units, *measure.local_units, *measure.zones}
+    return set(measure.all_units)
 
 
 def _focus_unit(measures: list[MeasureRecord]) -> str | None:

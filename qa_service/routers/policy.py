@@ -90,7 +90,7 @@ def _with_role(measure, role: str) -> set[str]:
         return set(measure.lead_units)
     if role == "co":
         return set(measure.co_units)
-    return {*measure.lead_units, *measure.co_units, *measure.local_units, *measure.zones}
+    return set(measure.all_units)
 
 
 @router.get("/api/measures/{measure_id:path}")
@@ -119,7 +119,7 @@ async def units(policy: PolicyDep):
     """Every unit named in the loaded plans, with how many measures it leads or takes part in."""
     await run_in_threadpool(policy.maybe_reload)
     names = dict.fromkeys(u for m in policy.index.measures
-                          for u in [*m.lead_units, *m.co_units, *m.local_units, *m.zones])
+                          for u in m.all_units)
     rows = [_unit_summary(policy, name) for name in names]
     rows.sort(key=lambda r: (-(r["lead_count"] + r["co_count"]), -r["local_count"], r["name"]))
     return {"count": len(rows), "units": rows}

@@ -67,7 +67,7 @@ class Catalog:
             for m in plan.measures:
                 self.measures[m.id] = m
                 self.plan_of[m.id] = plan
-                for unit in dict.fromkeys([*m.lead_units, *m.co_units, *m.local_units, *m.zones]):
+                for unit in m.all_units:
                     self.units.setdefault(unit, []).append(Involvement(m, role_of(m, unit)))
 
     # ------------------------------------------------------------------ units

@@ -38,7 +38,7 @@ class MatrixFilter:
         return bool(self.unit or self.chapter)
 
     def keeps(self, catalog: Catalog, m: MeasureRecord) -> bool:
-        if self.unit and self.unit not in (*m.lead_units, *m.co_units, *m.local_units, *m.zones):
+        if self.unit and self.unit not in m.all_units:
             return False
         return not (self.chapter and catalog.chapter_key(m) != self.chapter)
 

@@ -17,7 +17,7 @@ def measure_picture(catalog: Catalog, m: MeasureRecord) -> Picture:
     plan = catalog.plan_of[m.id]
     picture = Picture(title=f"{m.clause_label}{m.title}")
     picture.add(Node(m.id, _measure_label(m), "focus", measure_url(m.id)))
-    for unit in dict.fromkeys([*m.lead_units, *m.co_units, *m.local_units, *m.zones]):
+    for unit in m.all_units:
         role = role_of(m, unit)
         picture.add(Node("unit:" + unit, unit, "place" if role in PLACE_ROLES else "unit", unit_url(unit)))
         picture.edges.append(Edge("unit:" + unit, m.id, ROLE_NAMES[role], role))
