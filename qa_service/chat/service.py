@@ -112,7 +112,8 @@ class ChatService:
         if not_for_rumours(text) and not _CLAIM.search(text):
             return None  # "who is responsible for…", opening hours, fees: a policy decline is right
         try:
-            rumor = checker.check(raw, log_unanswered=False).to_json()
+            checked = checker.check(raw, log_unanswered=False)
+            rumor = checked.to_json()
         except Exception as exc:  # noqa: BLE001 - a broken rumour side leaves policy answers working
             log.warning("rumour check failed (%s: %s)", type(exc).__name__, exc)
             return None
@@ -124,12 +125,16 @@ class ChatService:
         if result.abstained and _CLAIM.search(text):
             # A claim to verify with no vetted material: the rumour side's honest "not yet checked"
             # reply, and the question goes to its log for the science team.
-            return self._log_unanswered(raw)
+            return self._log_unanswered(raw, checked)
         return None
 
-    def _log_unanswered(self, raw: str) -> dict | None:
-        """Check with logging on (the checker's own cache makes a repeat cheap); its JSON or None."""
+    def _log_unanswered(self, raw: str, checked=None) -> dict | None:
+        """Log the claim for the science team: the result already `checked` in this request, or (an
+        answer from the cache) a check with logging on; its JSON or None."""
         try:
+            if checked is not None:
+                self.rumor.log_unanswered(raw, checked)
+                return checked.to_json()
             return self.rumor.check(raw).to_json()
         except Exception as exc:  # noqa: BLE001 - a broken rumour side leaves policy answers working
             log.warning("rumour check failed (%s: %s)", type(exc).__name__, exc)

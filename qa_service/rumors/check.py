@@ -236,9 +236,18 @@ class RumorChecker:
             result = self._check(index, query, fusion)
             if fusion is None:
                 self._results.store(generation, query, result)
-        if not result.matched and log_unanswered and self.unanswered is not None:
-            self.unanswered.record(query, result.ranking[0] if result.ranking else None, result.confidence)
+        if log_unanswered:
+            self._record_unanswered(query, result)
         return result
+
+    def log_unanswered(self, text: str, result: RumorResult) -> None:
+        """Log `result` of checking `text` (with log_unanswered=False) for the science team, if no
+        material answered it, without checking again."""
+        self._record_unanswered(normalize(text), result)
+
+    def _record_unanswered(self, query: str, result: RumorResult) -> None:
+        if not result.matched and self.unanswered is not None:
+            self.unanswered.record(query, result.ranking[0] if result.ranking else None, result.confidence)
 
     def _check(self, index: PassageIndex, query: str, fusion: FusionConfig | None) -> RumorResult:
         best, probs = self.best_clause(self.gather(query, fusion, index=index))

@@ -39,6 +39,9 @@ class FakeRumorChecker:
                 return FakeRumorResult(True, confidence)
         return FakeRumorResult(False, 0.05, "暂时还没有经过核实的相关科普材料。")
 
+    def log_unanswered(self, text: str, result) -> None:
+        self.calls.append((text, True))
+
 
 class BrokenChecker:
     def check(self, text: str, log_unanswered: bool = True):
