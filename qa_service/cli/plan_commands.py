@@ -21,6 +21,7 @@ from rich.table import Column, Table
 from graph.errors import GraphError, PlanNotFound
 from graph.fsutil import atomic_write_bytes
 from graph.records import PlanRecord
+from graph.roles import ROLE_NAMES, role_counts
 from graph.settings import Settings
 from graph.store.base import GraphStore
 from graph.store.export import FORMATS, export_plans
@@ -301,22 +302,13 @@ def units(
     if not roles:
         console.print("图谱中还没有单位，请先运行 kepu ingest plan。")
         return
-    table = Table("单位", "牵头", "配合", "共同负责", "属地落实", "合计")
+    table = Table("单位", *(ROLE_NAMES[r] for r in ("lead", "co", "joint", "local")), "合计")
     for name, counts in sorted(roles.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])):
-        cells = [counts[r] for r in ("牵头", "配合", "共同负责", "属地落实")]
+        cells = [counts["lead"], counts["co"], counts["joint"], counts["local"] + counts["zone"]]
         table.add_row(name, *(str(c) for c in cells), str(sum(cells)))
     console.print(table)
 
 
 def unit_roles(plans: list[PlanRecord]) -> dict[str, Counter]:
     """How many measures each unit leads, assists, shares (no lead named) or carries out locally."""
-    roles: dict[str, Counter] = defaultdict(Counter)
-    for plan in plans:
-        for m in plan.measures:
-            for name in m.lead_units:
-                roles[name]["牵头"] += 1
-            for name in m.co_units:
-                roles[name]["配合" if m.lead_units else "共同负责"] += 1
-            for name in [*m.zones, *m.local_units]:
-                roles[name]["属地落实"] += 1
-    return roles
+    return role_counts(m for plan in plans for m in plan.measures)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 
 from fastapi import APIRouter
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from graph.errors import GraphError
+from graph.roles import role_of
 from qa_service.chat.question import check_question, normalize
 from qa_service.http.deps import ChatDep, PolicyDep
 from qa_service.http.errors import json_error
@@ -103,14 +105,16 @@ async def measure(measure_id: str, policy: PolicyDep):
 
 
 def _unit_summary(policy: PolicyQA, name: str) -> dict:
-    index = policy.index
+    """Counts per role (graph/roles.py: the pages and `kepu units` count the same way)."""
+    counts = Counter(role_of(m, name) for m in policy.index.measures)
     return {
         "name": name,
         "full_name": policy.resolver.full_name(name),
         "aliases": [a for a in policy.resolver.aliases(name) if a != name],
-        "lead_count": sum(name in m.lead_units for m in index.measures),
-        "co_count": sum(name in m.co_units for m in index.measures),
-        "local_count": sum(name in m.local_units or name in m.zones for m in index.measures),
+        "lead_count": counts["lead"],
+        "co_count": counts["co"],  # participating under a named lead
+        "joint_count": counts["joint"],  # listed where no lead is named: shared responsibility
+        "local_count": counts["local"] + counts["zone"],
     }
 
 
@@ -121,7 +125,7 @@ async def units(policy: PolicyDep):
     names = dict.fromkeys(u for m in policy.index.measures
                           for u in m.all_units)
     rows = [_unit_summary(policy, name) for name in names]
-    rows.sort(key=lambda r: (-(r["lead_count"] + r["co_count"]), -r["local_count"], r["name"]))
+    rows.sort(key=lambda r: (-(r["lead_count"] + r["co_count"] + r["joint_count"]), -r["local_count"], r["name"]))
     return {"count": len(rows), "units": rows}
 
 

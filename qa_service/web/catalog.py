@@ -9,11 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from graph.records import MeasureRecord, PlanRecord
-
-ROLES = ("lead", "co", "joint", "local", "zone")
-ROLE_NAMES = {"lead": "牵头", "co": "配合", "joint": "共同负责", "local": "落实", "zone": "落实（园区）"}
-# Local units and zones are places that carry measures out rather than departments.
-PLACE_ROLES = frozenset({"local", "zone"})
+from graph.roles import PLACE_ROLES, ROLE_NAMES, ROLES, role_of  # noqa: F401 - the pages' names for them
 
 
 @dataclass(frozen=True)
@@ -38,18 +34,6 @@ class UnitSummary:
     lead: int
     total: int
     place: bool  # a town, street or zone rather than a department
-
-
-def role_of(measure: MeasureRecord, unit: str) -> str | None:
-    if unit in measure.lead_units:
-        return "lead"
-    if unit in measure.co_units:
-        return "co" if measure.lead_units else "joint"
-    if unit in measure.local_units:
-        return "local"
-    if unit in measure.zones:
-        return "zone"
-    return None
 
 
 class Catalog:
