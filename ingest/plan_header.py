@@ -24,7 +24,7 @@ def title_block(paragraphs: list[Paragraph], starts_structure) -> int:
         if STATUS_LINE.match(text) or PERIOD_LINE.match(text) or _DATE_LINE.match(text):
             count += 1
             continue
-        if len(text) <= 60 and "。" not in text and not text.endswith("；"):
+        if len(text) <= 90 and "。" not in text and not text.endswith("；"):
             count += 1
             continue
         break
@@ -38,12 +38,26 @@ def read_title_block(plan: PlanRecord, block: list[str], fallback_title: str) ->
         if not plan.period and (m := _PERIOD.search(text)):
             plan.period = f"{m.group(1)}—{m.group(2)}"
     titles = [t for t in block if not (STATUS_LINE.match(t) or PERIOD_LINE.match(t) or _DATE_LINE.match(t))]
-    title = titles[0] if titles else fallback_title
+    # A page's place label (成都) above the real title is not the title.
+    titled = [t for t in titles if len(t) >= 6 and not t.endswith(("：", ":"))] or titles
+    title = titled[0] if titled else fallback_title
     title = re.sub(r"[（(]\s*(征求意见稿|送审稿|讨论稿|草案|草稿|代拟稿|审议稿|报批稿|修订稿)\s*[）)]", "", title)
     plan.title = title.strip()
-    bare = re.sub(r"^(?:关于印发|关于|中共)", "", plan.title)
-    if m := _REGION.match(bare):
-        plan.region = m.group(1)
+    plan.region = region_of([plan.title, *titled[1:3]])
+
+
+def region_of(titles: list[str]) -> str:
+    """The region a plan's title names: 宁波市人民政府办公厅关于… -> 宁波市; 关于印发《四川省…》的通知
+    -> 四川省; 市政府办公室关于印发《太仓市…》 -> 太仓市."""
+    for title in titles:
+        bare = re.sub(r"^(?:关于印发|关于|中共)", "", title).lstrip("《〈")
+        if m := _REGION.match(bare):
+            return m.group(1)
+    for title in titles:
+        for inner in re.findall(r"[《〈]([^》〉]+)", title) + re.findall(r"关于印发(.+)", title):
+            if m := _REGION.match(inner.lstrip("《〈")):
+                return m.group(1)
+    return ""
 
 
 def basis_of(preamble: list[str]) -> tuple[list[str], list[str]]:

@@ -27,13 +27,16 @@ from ingest.responsibility import (
     NoteSyntaxError,
     NoteUnits,
     UnitResolver,
+    bare_names,
     close_of,
-    find_note,
+    find_notes,
+    merge_units,
     parse_note,
 )
 from ingest.table_measures import GROUP_TITLE, TableTask, first_lead_rule, merge_more, merge_tables, read_task
 from ingest.targets import extract_targets
 from ingest.text_cleaner import CleanText, Paragraph, clean_lines, clean_text
+from ingest.unit_names import COMMA_LEADS, FIRST_LEADS, Conventions
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +105,8 @@ def _parse(clean: CleanText, file: str, plan_id: str, registry: UnitRegistry | N
     prefix = plan.region[-1] if plan.region[-1:] in ("区", "市", "县", "省") else registry.prefix
     compatible = not plan.region or plan.region == registry.region or plan.region.endswith(registry.region)
     resolver = UnitResolver(registry if compatible else None, prefix, plan.region)
+    resolver.add_prefix = bool(plan.region)
+    resolver.bare_names = _bare_names(paragraphs[head:], resolver.prefix)
     walker = _Walker(plan, clean, resolver, tables)
     walker.walk(paragraphs[head:])
     if not plan.measures:
@@ -118,7 +123,23 @@ def _parse(clean: CleanText, file: str, plan_id: str, registry: UnitRegistry | N
     return plan
 
 
+def _bare_names(paragraphs: list[Paragraph], prefix: str) -> set[str]:
+    bodies = []
+    for para in paragraphs:
+        try:
+            bodies += [n.body for n in find_notes(para.text)]
+        except NoteSyntaxError:
+            continue  # the walk reports it with its line
+        if NOTE_LINE.match(para.text):
+            bodies.append(para.text)
+    return bare_names(bodies, prefix)
+
+
 # ---------------------------------------------------------------------------- structure
+
+_ARTICLE = re.compile(r"^第\s*([一二三四五六七八九十]{1,3})\s*条\s*")
+# A lead-in label of an unnumbered paragraph: “一核”：以…  /  金融支持：发挥…
+_LEAD_IN = re.compile(r"^([^，。；：:,]{2,14})[：:]")
 
 _DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九", 0)}
 _CHAPTER = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、．.]\s*")
@@ -148,7 +169,7 @@ def starts_structure(text: str) -> bool:
 
 
 def _match_level(text: str) -> tuple[re.Match | None, re.Match | None, re.Match | None]:
-    ch = _CHAPTER.match(text)
+    ch = _CHAPTER.match(text) or _ARTICLE.match(text)
     sec = _SECTION.match(text)
     return (
         ch if ch and chinese_number(ch.group(1)) else None,
@@ -181,6 +202,7 @@ class _Draft:
         self.label, self.number = label, number
         self.body: list[str] = []
         self.notes: list[str] = []
+        self.heading = ""  # set when the measure is a heading with its text: （一）建设OPC实体社区。支持……
 
 
 class _Walker:
@@ -202,6 +224,7 @@ class _Walker:
         self.preamble: list[str] = []
         self.goal_paragraphs: list[str] = []
         self.ids: set[str] = set()
+        self.conventions = Conventions()
 
     def walk(self, paragraphs: list[Paragraph]) -> None:
         for para in paragraphs:
@@ -227,7 +250,8 @@ class _Walker:
             number = chinese_number(match.group(1))
             if chapter:
                 self.chapter_no, self.section_no, self.section = number, 0, None
-                self.chapter = ChapterRecord(self._unique(f"{self.plan.id}/{number}"), f"{match.group(1)}、", title)
+                label = f"第{match.group(1)}条" if match.group(0).startswith("第") else f"{match.group(1)}、"
+                self.chapter = ChapterRecord(self._unique(f"{self.plan.id}/{number}"), label, title)
                 self.plan.chapters.append(self.chapter)
             else:
                 self.section_no = number
@@ -240,8 +264,11 @@ class _Walker:
             self.unnumbered = 0
             self.in_goal = bool(_GOAL_TITLE.search(title))
             if rest:
-                offset = para.text.rindex(rest)
-                self._body(Paragraph(rest, para.start + offset, para.end, para.origin))
+                # （一）建设OPC实体社区。支持……（责任单位：…）: the heading is the measure's title
+                body = Paragraph(para.text[match.end():], para.start + match.end(), para.end, para.origin)
+                self.draft = _Draft(self, body.start, para.origin, "", None)
+                self.draft.heading = title
+                self._add(body, 0)
         elif measure:
             self._close()
             self.pending, self.seen_structure = None, True
@@ -258,6 +285,8 @@ class _Walker:
                 self.draft.end = para.end
             else:
                 log.debug("note line without a clause before it at %s", para.origin)
+        elif self.draft is not None and self._only_notes(para):
+            self._add(para, 0)  # a second note on a line of its own
         elif len(para.text) <= 60 and "。" not in para.text and (
                 _APPENDIX.match(para.text) or _TABLE_TITLE.search(para.text)):
             self._close()
@@ -269,6 +298,14 @@ class _Walker:
                 self.in_goal = False
         else:
             self._body(para)
+
+    def _only_notes(self, para: Paragraph) -> bool:
+        """A paragraph that is nothing but responsibility notes."""
+        notes = self._check_all(para.text, para)
+        rest = para.text
+        for note in reversed(notes):
+            rest = rest[: note.start] + rest[note.end:]
+        return bool(notes) and not rest.strip("。；;，, ")
 
     def _bare_note(self, text: str) -> bool:
         """A paragraph that is only a bracket of unit names (（区科协牵头，区教育局配合）): the note of
@@ -298,10 +335,12 @@ class _Walker:
             table.title or self.table_heading))
 
     def _body(self, para: Paragraph) -> None:
-        if self.draft is not None and not self.draft.notes:
+        if self.draft is not None and not self.draft.notes and not self.draft.heading:
             self._add(para, 0)  # the clause goes on (a paragraph split inside it)
             return
         self._close()
+        if (FIRST_LEADS.search(para.text) or COMMA_LEADS.search(para.text)) and "牵头" in para.text:
+            self.conventions.read(para.text)  # 各项任务中排在第一位的为牵头单位
         if self._check(para.text, para) is not None:
             self._start_unnumbered(para)
             return
@@ -318,8 +357,12 @@ class _Walker:
         self._add(para, 0)
 
     def _check(self, text: str, para: Paragraph):
+        notes = self._check_all(text, para)
+        return notes[0] if notes else None
+
+    def _check_all(self, text: str, para: Paragraph):
         try:
-            return find_note(text, self.resolver)
+            return find_notes(text, self.resolver)
         except NoteSyntaxError as exc:
             raise UnbalancedNote(str(exc), self.plan.source_file, para.origin, unit=self.clean.unit,
                                  detail=f"“{text[max(0, exc.offset - 10):exc.offset + 20]}”") from exc
@@ -327,9 +370,9 @@ class _Walker:
     def _add(self, para: Paragraph, skip: int) -> None:
         draft = self.draft
         text = para.text[skip:]
-        note = self._check(text, para)
-        if note is not None:
-            draft.notes.append(note.body)
+        notes = self._check_all(text, para)
+        draft.notes += [note.body for note in notes]
+        for note in reversed(notes):
             text = text[: note.start] + text[note.end:]
         draft.body.append(text.strip())
         draft.end = para.end
@@ -339,9 +382,27 @@ class _Walker:
         if draft is None:
             return
         body = "".join(draft.body).strip()
+        if draft.heading and not draft.notes:  # a heading with text after it, no note: not a measure
+            rest = body[len(draft.heading):].lstrip("。") if body.startswith(draft.heading) else body
+            if self.in_goal and rest:
+                self.goal_paragraphs.append(rest)
+            return
         title = body.split("。", 1)[0] if "。" in body else body.rstrip("；;，,。 ")
-        leaf = str(draft.number) if draft.number is not None else f"p{self.unnumbered}"
-        units = parse_note("；".join(draft.notes), self.resolver) if draft.notes else NoteUnits("")
+        if draft.heading:
+            title = draft.heading
+        elif draft.number is None and (lead_in := _LEAD_IN.match(title)):
+            title = lead_in.group(1)  # “一核”：以…  ->  “一核”
+        if draft.heading:
+            self.unnumbered += 1
+            leaf = f"h{self.unnumbered}"
+        else:
+            leaf = str(draft.number) if draft.number is not None else f"p{self.unnumbered}"
+        blanket = list(self.conventions.blanket_local)
+        units = (merge_units([parse_note(n, self.resolver, self.conventions) for n in draft.notes])
+                 if draft.notes else NoteUnits(""))
+        for name in blanket if draft.notes else []:
+            if name not in units.local:
+                units.local.append(name)
         plan = self.plan
         measure = MeasureRecord(
             id=self._unique(f"{plan.id}/{draft.chapter_no}/{draft.section_no}/{leaf}"),

@@ -16,13 +16,15 @@ from ingest.errors import CorruptFile, EmptyFile, UnsupportedFormat
 from ingest.plan_tables import PlanTable, build_table
 from ingest.source import SourceDocument
 from ingest.table_readers import docx_grid, docx_rows, row_text, text_tables
-from ingest.text_cleaner import SourceLine
+from ingest.text_cleaner import SourceLine, paragraph_per_line
 
 log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 SUPPORTED_SUFFIXES = (*TEXT_SUFFIXES, ".docx", ".pdf")
 MAX_BYTES = 50 * 1024 * 1024
+# The provenance line a collected text may start with (# source: repo path (commit)): not the plan's.
+SOURCE_LINE = re.compile(r"^\s*#\s*(?:source|来源|出处)\s*[:：]", re.IGNORECASE)
 _MD_MARKUP = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+(?=\S))|\*\*|__|`")
 
 
@@ -103,6 +105,7 @@ def read_text_file(path: Path) -> SourceDocument:
     tables: list[PlanTable] = []
     found = text_tables(raw, list(range(1, len(raw) + 1)))
     starts = {start: (end, table) for start, end, table in found}
+    ends = True if paragraph_per_line(raw) else None  # each line a paragraph, or judge from the words
     n = 0
     while n < len(raw):
         if n in starts:  # a responsibility table (pipe or tab separated): one line per row
@@ -112,8 +115,11 @@ def read_text_file(path: Path) -> SourceDocument:
             tables.append(table)
             n = end
             continue
+        if n == 0 and SOURCE_LINE.match(raw[n]):
+            n += 1
+            continue
         line = _MD_MARKUP.sub("", raw[n]) if kind == "md" else raw[n]
-        lines.append(SourceLine(line, n + 1))
+        lines.append(SourceLine(line, n + 1, ends))
         n += 1
     return SourceDocument(path.name, kind, tuple(lines), "行", tuple(tables))
 

@@ -4,9 +4,15 @@
 
 Groups are separated by "，": with two department groups the first leads and the second takes
 part; with one, all are jointly responsible and no lead is recorded. 各镇、街道 are local units,
-高新区、农科园 zones. Labelled notes say it outright: （牵头单位：X；配合单位：Y）. The level prefix
-distributes (区科技局、教体局 -> 区教体局); self-contained names keep their form (团区委,
-淮阴生态环境局); 区委宣传部<区文明办> records 区文明办 as an alias of 区委宣传部.
+高新区、农科园 zones. Labelled notes say it outright: （牵头单位：X；配合单位：Y）, and so do
+national-style notes without a label: （教育部、人力资源社会保障部负责）, （X牵头负责，Y配合）,
+（X会同有关部门负责）. A plan's own convention (列第一位的为牵头单位，下同; 第一个逗号前为牵头单位)
+overrules the comma rule for the notes it governs (see unit_names.Conventions).
+
+Names are kept as written, brackets and all (市委改革办〔市营商环境建设局〕); the registry of the
+plan's own region gives canonical names, where 区委宣传部<区文明办> records 区文明办 as an alias. A
+bare name right after one with the plan's level prefix takes the prefix (区文广旅局、教体局 ->
+区教体局) unless the plan writes it bare elsewhere (科技厅 in a provincial plan).
 """
 
 from __future__ import annotations
@@ -15,31 +21,58 @@ import re
 from dataclasses import dataclass, field
 
 from graph.unit_registry import UnitRegistry
+from ingest.unit_names import (
+    CLOSERS,
+    PAIRS,
+    Conventions,
+    blanket_names,
+    is_catch_all,
+    is_local,
+    matching_close,
+    same_bracket,
+    split_convention,
+    split_top,
+)
 
 _LABELS = {
-    "责任单位": None, "责任部门": None, "实施单位": None, "责任主体": None, "主办单位": None,
-    "牵头单位": "lead", "牵头部门": "lead", "主责单位": "lead",
-    "配合单位": "co", "配合部门": "co", "协办单位": "co", "参与单位": "co", "协同单位": "co",
+    "责任单位": None, "责任部门": None, "实施单位": None, "责任主体": None, "责任处室": None,
+    "責任單位": None, "責任部門": None, "实施部门": None,
+    "牵头单位": "lead", "牵头部门": "lead", "主责单位": "lead", "主办单位": "lead", "主办": "lead",
+    "牽頭單位": "lead", "牽頭部門": "lead", "主辦單位": "lead",
+    "配合单位": "co", "配合部门": "co", "协办单位": "co", "参与单位": "co", "协同单位": "co", "承办单位": "co",
+    "协办": "co", "承办": "co", "参加单位": "co", "配合單位": "co", "配合部門": "co", "協辦單位": "co",
+    "承辦單位": "co",
 }
-_LABEL = "|".join(_LABELS)
-NOTE_OPEN = re.compile(rf"[（(]\s*(?:{_LABEL})\s*[：:]")
+_LABEL = "|".join(sorted(_LABELS, key=len, reverse=True))
+_OPENERS = "（(〔[［【"
+NOTE_OPEN = re.compile(rf"[{re.escape(_OPENERS)}]\s*(?:{_LABEL})\s*[：:]")
 NOTE_LINE = re.compile(rf"^\s*(?:{_LABEL})\s*[：:]")
 _INLINE = re.compile(rf"(?:^|(?<=[。；;]))\s*((?:{_LABEL})\s*[：:].*)$")
 _LABEL_SPLIT = re.compile(rf"({_LABEL})\s*[：:]")
 _MEMBERS = re.compile(r"^[^，、]{0,30}各?成员单位$")
-_UNIT_LIKE = re.compile(r"(?:局|委|部|办|会|联|协|中心|校|院|团|队|所|站|单位|街道|镇|乡|区|县|市)(?:牵头|负责|配合|参与|协同|协助)?$")
-_PAIRS = {"（": "）", "(": ")", "<": ">", "〈": "〉", "《": "》", "＜": "＞"}
-_CLOSERS = {v: k for k, v in _PAIRS.items()}
+_UNIT_LIKE = re.compile(
+    r"(?:局|委|部|办|会|联|协|中心|校|院|团|队|所|站|单位|街道|镇|乡|区|县|市|厅|署|行|司|集团|公司|政府|管委会)"
+    r"(?:牵头|负责|配合|参与|协同|协助)?$")
 _ROUND = {"（": "(", "(": "(", "）": ")", ")": ")"}
-_TRAILING = re.compile(r"等(?:有关|相关)?(?:部门|单位)?$")
+_TRAILING = re.compile(r"等(?:有关|相关|其他)?(?:部门|单位|机构)?$")
 _LOCALITY = ("镇", "街道", "乡", "乡镇", "村", "社区", "村居", "区", "县", "市", "县级市", "县区", "县市区")
-_ZONE = re.compile(r"(?:高新区|开发区|园区|产业园|农科园|工业园|示范区|新区)$")
-_ROLE_SUFFIX = re.compile(r"(牵头|负责|配合|参与|协同|协助)$")
+_ZONE = re.compile(r"(?:高新区|开发区|经开区|园区|产业园|农科园|工业园|示范区|新区|合作区)$")
+# A role written after a unit: 牵头, 牵头负责, 配合; 负责 alone (and 按职责分工负责) names no lead.
+_ROLE_SUFFIX = re.compile(
+    r"(牵头负责|牵头落实|牵头|按职责分工负责|按职责负责|分工负责|分别负责|共同负责|负责落实|负责|配合|参与|协同|协助|协办)$")
+_ROLE_OF = {"牵头负责": "lead", "牵头落实": "lead", "牵头": "lead", "配合": "co", "参与": "co", "协同": "co",
+            "协助": "co", "协办": "co"}
 _ROLE_BRACKET = re.compile(r"\s*[（(]\s*(牵头|负责|配合|参与|协同|协助)(?:单位|部门)?\s*[）)]")  # 区科协（牵头）
+_ANNOTATION = re.compile(r"[（(〈<【\[〔]\s*(?:含|包括|下同|以下简称)[^）)〉>】\]〕]*[）)〉>】\]〕]")
 _TOWNS = re.compile(r"(各?)镇街(?:道)?(?!办|[\u4e00-\u9fff]*局)")  # 各镇街 = 各镇、各街道
+_LOCAL_LIST = re.compile(r"^各[区县市镇乡街道（）()〔〕、]+(?:人民)?政府$")
+_WITH = re.compile(r"^(.+?)会同(.*?)(?:负责|落实|推进|实施)?$")  # X会同有关部门负责: X leads
 _SELF_CONTAINED = re.compile(
-    r"^(?:区|市|县|省|州|镇|乡|团|共青团|中共|中国|国家|各|全)|^[\u4e00-\u9fff]{2,4}?(?:省|市|区|县)"
-)
+    r"^(?:区|市|县|省|州|镇|乡|团|共青团|中共|中国|国家|各|全|人行|人民银行)|^[\u4e00-\u9fff]{2,4}?(?:省|市|区|县)")
+# Names complete by themselves whatever the plan's level: companies, banks, customs, zone committees.
+_COMPLETE = re.compile(r"(?:集团|公司|银行|分行|支行|资本|海关|管委会|监管局|监管分局|证监局|金融监管局|中心支行)$")
+_LEVELS = "省市县区"
+_MARKERS = "*＊★☆※"
 
 
 class NoteSyntaxError(ValueError):
@@ -66,17 +99,19 @@ class NoteUnits:
     zones: list[str] = field(default_factory=list)
     aliases: dict[str, list[str]] = field(default_factory=dict)
     unresolved: list[str] = field(default_factory=list)
+    convention: str = ""  # a convention sentence written into the note (列第一位的为牵头单位，下同)
+    dropped: list[str] = field(default_factory=list)  # catch-alls left out (有关部门)
+    rule: str = ""  # how the lead was decided: label, suffix, first, comma, groups, none
 
 
 def check_balanced(text: str, offset: int = 0) -> None:
     """Raise NoteSyntaxError unless every bracket in `text` closes in order."""
     stack: list[tuple[str, int]] = []
     for i, ch in enumerate(text):
-        if ch in _PAIRS:
+        if ch in PAIRS:
             stack.append((ch, i))
-        elif ch in _CLOSERS:
-            opener = _CLOSERS[ch]
-            if not stack or _ROUND.get(stack[-1][0], stack[-1][0]) != _ROUND.get(opener, opener):
+        elif ch in CLOSERS:
+            if not stack or not same_bracket(stack[-1][0], ch):
                 raise NoteSyntaxError(f"unexpected closing bracket {ch!r}", offset + i)
             stack.pop()
     if stack:
@@ -84,97 +119,97 @@ def check_balanced(text: str, offset: int = 0) -> None:
 
 
 def close_of(text: str, open_at: int) -> int | None:
-    """Index of the round bracket closing the one at `open_at`, or None."""
-    depth = 0
-    for i in range(open_at, len(text)):
-        if text[i] in "（(":
-            depth += 1
-        elif text[i] in "）)":
-            depth -= 1
-            if depth == 0:
-                return i
-    return None
+    """Index of the bracket closing the one at `open_at`, or None."""
+    return matching_close(text, open_at)
 
 
-def find_note(paragraph: str, resolver: UnitResolver | None = None) -> NoteSpan | None:
-    """The responsibility note of a clause, if it has one; NoteSyntaxError if it is malformed."""
-    m = NOTE_OPEN.search(paragraph)
-    if m:
+def find_notes(paragraph: str, resolver: UnitResolver | None = None) -> list[NoteSpan]:
+    """Every responsibility note of a clause, in order; NoteSyntaxError if one is malformed."""
+    spans: list[NoteSpan] = []
+    pos = 0
+    for m in NOTE_OPEN.finditer(paragraph):
+        if m.start() < pos:
+            continue
         start = m.start()
-        close = close_of(paragraph, start)
-        if close is None:
-            raise NoteSyntaxError("responsibility note is not closed", start)
-        bodies = [paragraph[start + 1 : close]]
-        end = close + 1
-        # A second labelled bracket right after the first: （牵头单位：X）（配合单位：Y）
-        while (nxt := NOTE_OPEN.match(paragraph, end)) is not None:
-            close = close_of(paragraph, nxt.start())
+        bodies, end = [], start
+        nxt: re.Match | None = m
+        # Labelled brackets right after each other are one note: （牵头单位：X）（配合单位：Y）
+        while nxt is not None:
+            close = matching_close(paragraph, nxt.start())
             if close is None:
                 raise NoteSyntaxError("responsibility note is not closed", nxt.start())
-            bodies.append(paragraph[nxt.start() + 1 : close])
+            body = paragraph[nxt.start() + 1 : close]
+            check_balanced(body, nxt.start() + 1)
+            bodies.append(body.strip())
             end = close + 1
-        for body in bodies:
-            check_balanced(body, start + 1)
-        rest = paragraph[end:]
-        if any(ch in rest for ch in "）)>〉》") and rest.strip("。；;，, "):
-            check_balanced(rest, end)
-        return NoteSpan(start, end, "；".join(b.strip() for b in bodies))
+            nxt = NOTE_OPEN.match(paragraph, end)
+        spans.append(NoteSpan(start, end, "；".join(bodies)))
+        pos = end
+    if spans:
+        rest = paragraph[spans[-1].end:]
+        if any(ch in rest for ch in CLOSERS) and rest.strip("。；;，, "):
+            check_balanced(rest, spans[-1].end)
+        spans += [s for s in _unlabelled_notes(paragraph, resolver) if all(s.end <= t.start or s.start >= t.end
+                                                                           for t in spans)]
+        return sorted(spans, key=lambda s: s.start)
     m = _INLINE.search(paragraph)
     if m and m.start(1) > 0:
         check_balanced(m.group(1), m.start(1))
-        return NoteSpan(m.start(1), len(paragraph), m.group(1).rstrip("。；; "))
-    return _unlabelled_note(paragraph, resolver)
+        return [NoteSpan(m.start(1), len(paragraph), m.group(1).rstrip("。；; "))]
+    return _unlabelled_notes(paragraph, resolver)
 
 
-def _unlabelled_note(paragraph: str, resolver: UnitResolver | None) -> NoteSpan | None:
-    """A bare bracket closing the clause that lists only units: （各成员单位）, （区科技局、区科协）."""
-    stripped = paragraph.rstrip("。；; ")
-    if not stripped.endswith(("）", ")")):
-        return None
-    depth, start = 0, None
-    for i in range(len(stripped) - 1, -1, -1):
-        if stripped[i] in "）)":
-            depth += 1
-        elif stripped[i] in "（(":
-            depth -= 1
-            if depth == 0:
-                start = i
-                break
-    if not start:
-        return None
-    body = stripped[start + 1 : -1].strip()
-    if not body or len(body) > 200:
-        return None
-    if _MEMBERS.match(body) or (
-        paragraph[start - 1] in "。；;" and (resolver or UnitResolver(None)).all_known(body)
-    ):
-        return NoteSpan(start, len(stripped), body)
-    return None
+def find_note(paragraph: str, resolver: UnitResolver | None = None) -> NoteSpan | None:
+    """The first responsibility note of a clause, if it has one."""
+    notes = find_notes(paragraph, resolver)
+    return notes[0] if notes else None
 
 
-def _split_top(text: str, seps: str) -> list[str]:
-    """Split on separators outside brackets."""
-    parts, depth, buf = [], 0, []
-    for ch in text:
-        if ch in _PAIRS:
-            depth += 1
-        elif ch in _CLOSERS and depth:
-            depth -= 1
-        if ch in seps and depth == 0:
-            parts.append("".join(buf))
-            buf = []
+def _top_brackets(text: str) -> list[tuple[int, int]]:
+    """(open, close) of the outermost brackets of `text`."""
+    out, i = [], 0
+    while i < len(text):
+        if text[i] in _OPENERS:
+            close = matching_close(text, i)
+            if close is None:
+                return out
+            out.append((i, close))
+            i = close + 1
         else:
-            buf.append(ch)
-    parts.append("".join(buf))
-    return [p.strip() for p in parts if p.strip()]
+            i += 1
+    return out
+
+
+def _unlabelled_notes(paragraph: str, resolver: UnitResolver | None) -> list[NoteSpan]:
+    """Brackets that list only units: （各成员单位）, （区科技局、区科协）, （教育部、科技部负责）,
+    （X牵头负责，Y配合）, （X会同有关部门负责）. They close a sentence (or the paragraph)."""
+    resolver = resolver or UnitResolver(None)
+    stripped = paragraph.rstrip("。；; ")
+    out = []
+    for open_at, close in _top_brackets(stripped):
+        body = stripped[open_at + 1 : close].strip()
+        if not body or len(body) > 300:
+            continue
+        at_end = close == len(stripped) - 1
+        after_sentence = open_at > 0 and stripped[open_at - 1] in "。；;"
+        role_note = bool(_ROLE_SUFFIX.search(body) or "会同" in body) and resolver.all_known(body, loose=True)
+        closes_sentence = at_end or after_sentence or stripped[close + 1 : close + 2] in ("。", "；", ";")
+        if ((_MEMBERS.match(body) and (at_end or after_sentence)) or (role_note and closes_sentence)
+                or (at_end and after_sentence and resolver.all_known(body))):
+            out.append(NoteSpan(open_at, close + 1, body))
+    return out
 
 
 def _name_and_inner(item: str) -> tuple[str, list[str]]:
     """区委宣传部<区文明办> -> ("区委宣传部", ["区文明办"])."""
-    m = re.match(r"^(.*?)[（(<〈＜](.*)[）)>〉＞]$", item)
+    m = re.match(r"^(.*?)[（(<〈＜〔\[【](.*)[）)>〉＞〕\]】]$", item)
     if not m or not m.group(1):
         return item, []
-    return m.group(1).strip(), _split_top(m.group(2), "、，,/")
+    return m.group(1).strip(), split_top(m.group(2), "、，,/")
+
+
+def has_level(name: str) -> bool:
+    return name[:1] in _LEVELS
 
 
 class UnitResolver:
@@ -185,29 +220,55 @@ class UnitResolver:
         self.prefix = prefix
         self.region = region
         self.stem = region[:-1] if len(region) > 2 else region
+        self.level = region[-1:] if region[-1:] in _LEVELS else prefix
+        self.bare_names: set[str] = set()  # names the plan writes without a level prefix on purpose
+        self.add_prefix = True  # False when the plan's region is unknown: names stay as written
 
-    def resolve(self, name: str) -> tuple[str, bool]:
-        """(canonical or kept form, known to the registry)."""
-        name = _TRAILING.sub("", "".join(name.split())).strip("，、。；：,;:")
+    def tidy(self, name: str) -> str:
+        return _TRAILING.sub("", "".join(name.split())).strip("，、。；：,;:" + _MARKERS)
+
+    def resolve(self, name: str, after: str = "") -> tuple[str, bool]:
+        """(canonical or kept form, known to the registry). `after` is the name written before
+        this one in the same list: a bare name after a prefixed one takes the prefix."""
+        name = self.tidy(name)
         if not name:
             return "", False
-        self_contained = bool(_SELF_CONTAINED.match(name)) or bool(self.stem and name.startswith(self.stem))
-        written = name if self_contained else self.prefix + name
+        self_contained = (bool(_SELF_CONTAINED.match(name) or _COMPLETE.search(name))
+                          or bool(self.stem and name.startswith(self.stem)))
         if self.registry is not None:
-            canonical = self.registry.canonical(written)
+            written = name if self_contained or not self.add_prefix else self.prefix + name
+            canonical = self.registry.canonical(written) or self.registry.canonical(name)
             if canonical:
                 return canonical, True
-        return written, False
+            return written, False
+        if not self_contained and after and after.startswith(self.prefix) and not name.endswith("厅") \
+                and name not in self.bare_names:
+            return self.prefix + name, False
+        return name, False
 
     def kind(self, canonical: str) -> str | None:
         return self.registry.kind(canonical) if self.registry is not None else None
 
-    def all_known(self, body: str) -> bool:
-        """Whether every item of a bare bracket reads as a unit name (a note without a label)."""
-        items = [i for g in _split_top(body, "，,；;") for i in _split_top(g, "、/")]
-        return bool(items) and all(
-            self.resolve(i)[1] or _UNIT_LIKE.search(_TRAILING.sub("", i)) for i in items
-        )
+    def all_known(self, body: str, loose: bool = False) -> bool:
+        """Whether every item of a bare bracket reads as a unit name (a note without a label);
+        `loose` lets role words (牵头负责, 配合, 会同有关部门) and catch-alls stand among them."""
+        text = _ROLE_BRACKET.sub("", body)
+        items = [i for g in split_top(text, "，,；;") for i in split_top(g, "、/")]
+        if not items:
+            return False
+        for item in items:
+            item = _TRAILING.sub("", item).strip()
+            if loose:
+                item = _ROLE_SUFFIX.sub("", item)
+                if "会同" in item:
+                    item = item.split("会同", 1)[0]
+                if not item or is_catch_all(item) or is_local(item, self.level):
+                    continue
+            if not (self.resolve(item)[1] or _UNIT_LIKE.search(item) or is_local(item, self.level)):
+                return False
+            if len(item) > 30:
+                return False
+        return True
 
 
 def _add(seq: list[str], value: str) -> None:
@@ -215,31 +276,70 @@ def _add(seq: list[str], value: str) -> None:
         seq.append(value)
 
 
-def parse_note(body: str, resolver: UnitResolver) -> NoteUnits:
-    """Read the units of a note body such as "责任单位：区科技局、教体局等，各镇、街道"."""
-    out = NoteUnits(raw=body.strip())
-    body = _TOWNS.sub(lambda m: f"{m.group(1)}镇、{m.group(1)}街道", _ROLE_BRACKET.sub(r"\1", body))
+def _segments(body: str) -> list[tuple[str | None, str]]:
     segments: list[tuple[str | None, str]] = []
     pieces = _LABEL_SPLIT.split(body)
     if pieces[0].strip("，,；; "):
         segments.append((None, pieces[0]))
     for label, content in zip(pieces[1::2], pieces[2::2], strict=False):
         segments.append((_LABELS[label], content))
+    # 牵头单位：X，责任单位：Y — after a lead label, 责任单位 names the others
+    if any(role == "lead" for role, _ in segments):
+        segments = [(role, content) if role or i == 0 else ("co", content)
+                    for i, (role, content) in enumerate(segments)]
+    return segments
+
+
+def parse_note(body: str, resolver: UnitResolver, conventions: Conventions | None = None) -> NoteUnits:
+    """Read the units of a note body such as "责任单位：区科技局、教体局等，各镇、街道"."""
+    out = NoteUnits(raw=body.strip())
+    units_text, sentence = split_convention(body.strip())
+    if sentence:
+        out.convention = sentence
+        if conventions is not None and conventions.read(sentence):
+            for name in blanket_names(sentence):
+                _add(conventions.blanket_local, resolver.tidy(name))
+    units_text = _ANNOTATION.sub("", units_text)
+    units_text = _TOWNS.sub(lambda m: f"{m.group(1)}镇、{m.group(1)}街道", _ROLE_BRACKET.sub(r"\1", units_text))
+    first_leads = conventions is not None and conventions.first_leads
+    comma_leads = conventions is not None and conventions.comma_leads
     joint_groups: list[list[str]] = []
     lead: list[str] = []
     co: list[str] = []
-    for label_role, content in segments:
-        for group in (g for top in _split_top(content, "，,；;") for g in _split_at_roles(top)):
-            depts, suffix_role = _read_group(group, resolver, out)
-            role = label_role or suffix_role
-            if role == "lead":
-                lead += depts
-            elif role == "co":
-                co += depts
-            elif depts:
-                joint_groups.append(depts)
-    if len(joint_groups) >= 2 and not lead:
-        lead += joint_groups.pop(0)
+    explicit = False
+    for label_role, content in _segments(units_text):
+        explicit = explicit or label_role is not None
+        for top in split_top(content, "，,；;"):
+            for group in _split_at_roles(top):
+                for part, part_role in _split_with(group):
+                    depts, suffix_role = _read_group(part, resolver, out, label_role == "lead")
+                    role = label_role or suffix_role or part_role
+                    if role == "lead":
+                        lead += depts
+                        explicit = True
+                    elif role == "co":
+                        co += depts
+                        explicit = explicit or suffix_role is not None or part_role is not None
+                    else:
+                        joint_groups.append(depts)
+    departments = [g for g in joint_groups if g]
+    if lead:
+        out.rule = "label" if any(r == "lead" for r, _ in _segments(units_text)) else "suffix"
+    elif departments and not explicit:
+        if comma_leads:
+            lead += joint_groups[0]  # a first group of local implementers leaves no lead
+            joint_groups = joint_groups[1:]
+            out.rule = "comma"
+        elif first_leads:
+            lead.append(departments[0][0])
+            joint_groups = [g[1:] if g is departments[0] else g for g in joint_groups]
+            out.rule = "first"
+        elif len(departments) >= 2:
+            lead += departments[0]
+            joint_groups = [g for g in joint_groups if g is not departments[0]]
+            out.rule = "groups"
+        else:
+            out.rule = "none"
     for group in joint_groups:
         co += group
     for name in lead:
@@ -250,10 +350,45 @@ def parse_note(body: str, resolver: UnitResolver) -> NoteUnits:
     return out
 
 
+def merge_units(notes: list[NoteUnits]) -> NoteUnits:
+    """Several notes of one item: leads united; co united, less any unit that leads in another note."""
+    if len(notes) == 1:
+        return notes[0]
+    out = NoteUnits("；".join(n.raw for n in notes))
+    for note in notes:
+        for name in note.lead:
+            _add(out.lead, name)
+    for note in notes:
+        for name in note.co:
+            if name not in out.lead:
+                _add(out.co, name)
+        for attr in ("local", "zones", "unresolved", "dropped"):
+            for name in getattr(note, attr):
+                _add(getattr(out, attr), name)
+        for canonical, aliases in note.aliases.items():
+            for alias in aliases:
+                _add(out.aliases.setdefault(canonical, []), alias)
+        out.convention = out.convention or note.convention
+        out.rule = out.rule or note.rule
+    return out
+
+
+def _split_with(group: str) -> list[tuple[str, str | None]]:
+    """X会同Y负责 -> [(X, lead), (Y, co)]; anything else is one part without a role."""
+    m = _WITH.match(group)
+    if not m or not m.group(1).strip():
+        return [(group, None)]
+    others = m.group(2).strip()
+    parts = [(m.group(1).strip(), "lead")]
+    if others and not is_catch_all(others):
+        parts.append((others, "co"))
+    return parts
+
+
 def _split_at_roles(group: str) -> list[str]:
     """区科协牵头、区教育局、区科技局 -> [区科协牵头, 区教育局、区科技局]: a role written after a
     unit inside a group closes the part it belongs to (a role after the last unit is the group's)."""
-    items = _split_top(group, "、/")
+    items = split_top(group, "、/")
     parts, current = [], []
     for i, item in enumerate(items):
         current.append(item)
@@ -266,20 +401,37 @@ def _split_at_roles(group: str) -> list[str]:
     return parts
 
 
-def _read_group(group: str, resolver: UnitResolver, out: NoteUnits) -> tuple[list[str], str | None]:
+def _read_group(group: str, resolver: UnitResolver, out: NoteUnits,
+                labelled: bool = False) -> tuple[list[str], str | None]:
     """Sort one "，" group into local units, zones and departments.
 
-    Returns the departments and the role a suffix gives the group (X、Y配合 -> "co").
+    Returns the departments and the role a suffix gives the group (X、Y配合 -> "co"). Under a
+    牵头单位 label a named zone (高新区) is a department that leads.
     """
     depts: list[str] = []
     local_group = False
     group_role = None
-    for item in _split_top(group, "、/"):
-        item = _TRAILING.sub("", item).strip()
+    before = ""  # the department written before, for the level prefix
+    items = split_top(group, "、/")
+    for n, raw in enumerate(items):
+        item = resolver.tidy(_TRAILING.sub("", raw).strip())
         role = _ROLE_SUFFIX.search(item)
         if role and len(item) > len(role.group(1)) + 1:
-            item = _TRAILING.sub("", item[: role.start()])
-            group_role = {"牵头": "lead", "负责": None}.get(role.group(1), "co")
+            item = resolver.tidy(item[: role.start()])
+            group_role = _ROLE_OF.get(role.group(1))
+        if not item:
+            continue
+        # 各区、县（市）政府: one local name with "、" inside
+        joined = "、".join(resolver.tidy(i) for i in items[n:])
+        if item.startswith("各") and _LOCAL_LIST.match(joined):
+            _add(out.local, _ROLE_SUFFIX.sub("", joined))
+            break
+        # 广州、深圳市政府: the places before a named government share its ending
+        if n + 1 < len(items) and re.fullmatch(r"[\u4e00-\u9fff]{2,3}", item):
+            tail = re.match(r"^[\u4e00-\u9fff]{2,3}?((?:市|区|县)(?:人民)?政府)$", resolver.tidy(items[-1]))
+            if tail:
+                _add(out.local, item + tail.group(1))
+                continue
         name, inner = _name_and_inner(item)
         bare = name[1:] if name.startswith("各") else name
         if bare in _LOCALITY and (name.startswith("各") or local_group or bare in ("镇", "街道", "乡镇")):
@@ -288,14 +440,23 @@ def _read_group(group: str, resolver: UnitResolver, out: NoteUnits) -> tuple[lis
                 canonical, _ = resolver.resolve("各" + place)
                 _add(out.local, canonical)
             continue
-        canonical, known = resolver.resolve(name)
+        if is_local(item, resolver.level):
+            _add(out.local, item)
+            continue
+        if is_catch_all(item):
+            _add(out.dropped, item)
+            continue
+        known_outer = resolver.registry is not None and resolver.resolve(name)[1]
+        if inner and not known_outer:
+            name, inner = item, []  # 市委改革办〔市营商环境建设局〕 is one name, kept as written
+        canonical, known = resolver.resolve(name, before)
         if not canonical:
             continue
         kind = resolver.kind(canonical)
         if kind == "local":
             _add(out.local, canonical)
             continue
-        if kind == "zone" or (kind is None and _ZONE.search(canonical)):
+        if (kind == "zone" or (kind is None and _ZONE.search(canonical))) and not labelled:
             _add(out.zones, canonical)
             continue
         if not known:
@@ -308,4 +469,27 @@ def _read_group(group: str, resolver: UnitResolver, out: NoteUnits) -> tuple[lis
                 if not alias_known:
                     _add(out.unresolved, alias_name)
         depts.append(canonical)
+        before = canonical if has_level(canonical) else name
     return depts, group_role
+
+
+def bare_names(bodies: list[str], prefix: str) -> set[str]:
+    """Names a plan writes without its level prefix where no prefixed name comes before them (the
+    first of a list or after another bare name): they are bare on purpose (科技厅, 港口委)."""
+    out: set[str] = set()
+    for body in bodies:
+        text, _ = split_convention(body)
+        for _, content in _segments(_ANNOTATION.sub("", text)):
+            for top in split_top(content, "，,；;"):
+                previous_prefixed = False
+                for item in split_top(top, "、/"):
+                    item = _ROLE_SUFFIX.sub("", _TRAILING.sub("", item).strip()).strip(_MARKERS)
+                    if not item:
+                        continue
+                    if item.startswith(prefix):
+                        previous_prefixed = True
+                        continue
+                    if not previous_prefixed:
+                        out.add(item)
+                    previous_prefixed = False
+    return out

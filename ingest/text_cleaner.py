@@ -229,7 +229,17 @@ def _lay_out(paragraphs: list[tuple[str, int, tuple[int, int] | None]], unit: st
     return CleanText("\n".join(p.text for p in out), tuple(out), unit)
 
 
+def paragraph_per_line(lines: Sequence[str]) -> bool:
+    """Whether a plain text holds one paragraph per line (a web page or a Word export saved as
+    text) rather than lines hard-wrapped at a page width: many of its lines are long."""
+    filled = [line.strip() for line in lines if line.strip()]
+    long = sum(1 for line in filled if len(line) > 100)
+    return long >= 3 and long >= 0.15 * len(filled)
+
+
 def clean_text(text: str) -> CleanText:
     """Clean a plain string, its lines numbered from 1."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
-    return clean_lines((SourceLine(line, n) for n, line in enumerate(text.split("\n"), 1)), "行")
+    raw = text.split("\n")
+    ends = True if paragraph_per_line(raw) else None
+    return clean_lines((SourceLine(line, n, ends) for n, line in enumerate(raw, 1)), "行")
