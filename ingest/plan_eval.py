@@ -156,7 +156,9 @@ def gold_pairs(directory: Path) -> list[tuple[Path, Path]]:
     pairs = []
     for gold in sorted(Path(directory).glob(f"*{GOLD_SUFFIX}")):
         stem = gold.name[: -len(GOLD_SUFFIX)]
-        plan = next((gold.with_name(stem + s) for s in PLAN_SUFFIXES if gold.with_name(stem + s).exists()), None)
+        plan = next(
+            (gold.with_name(stem + s) for s in PLAN_SUFFIXES if gold.with_name(stem + s).exists()), None
+        )
         if plan is not None:
             pairs.append((plan, gold))
     return pairs
@@ -172,9 +174,13 @@ def match_items(gold: list[GoldItem], measures: list[MeasureRecord]) -> list[Ite
     chosen: dict[int, int] = {}
     tests = (
         lambda g, m: _squash(m.title) == _squash(g.title),
-        lambda g, m: _squash(m.text).startswith(_squash(g.title)) or _squash(m.section_title) == _squash(g.title),
-        lambda g, m: _squash(g.title) in _squash(m.text) or (
-            len(_squash(m.title)) >= 4 and _squash(m.title) in _squash(g.title)),
+        lambda g, m: (
+            _squash(m.text).startswith(_squash(g.title)) or _squash(m.section_title) == _squash(g.title)
+        ),
+        lambda g, m: (
+            _squash(g.title) in _squash(m.text)
+            or (len(_squash(m.title)) >= 4 and _squash(m.title) in _squash(g.title))
+        ),
     )
     for test in tests:
         last = -1
@@ -224,7 +230,8 @@ def format_report(report: EvalReport, verbose: bool = False) -> str:
         lines.append(
             f"{plan.name[:34]:<34} {len(plan.items):>5} {plan.count('found'):>5} {plan.count('title_exact'):>5} "
             f"{plan.count('units_exact'):>5} {plan.count('lead_exact'):>5} {plan.count('exact'):>5}"
-            + (f"  refused: {plan.error}" if plan.error else ""))
+            + (f"  refused: {plan.error}" if plan.error else "")
+        )
         if verbose:
             for item in plan.items:
                 problems = item.problems()
@@ -234,9 +241,11 @@ def format_report(report: EvalReport, verbose: bool = False) -> str:
     n = max(s["items"], 1)
     lines.append(
         f"{'TOTAL':<34} {s['items']:>5} {s['found']:>5} {s['title_exact']:>5} {s['units_exact']:>5} "
-        f"{s['lead_exact']:>5} {s['exact']:>5}")
+        f"{s['lead_exact']:>5} {s['exact']:>5}"
+    )
     lines.append(
         f"found {s['found'] / n:.1%}, units exact {s['units_exact'] / n:.1%}, lead exact {s['lead_exact'] / n:.1%} "
         f"(where the gold has a lead: {s['lead_exact_where_gold_has_lead']}/{s['with_lead']}), "
-        f"exact {s['exact'] / n:.1%}, local exact {s['local_exact'] / n:.1%}")
+        f"exact {s['exact'] / n:.1%}, local exact {s['local_exact'] / n:.1%}"
+    )
     return "\n".join(lines)

@@ -86,7 +86,7 @@ ITEM_START = re.compile(
     NUMBER_START.pattern[:-1] + r"|——|[●■◆•▪]|(?:责任|牵头|配合|协办|参与)(?:单位|部门)\s*[：:])"
 )
 _HEADING = re.compile(
-    rf"^(?:[{_NUMERAL}]{{1,3}}\s*[、．.]|[（(]\s*[{_NUMERAL}]{{1,3}}\s*[）)]|第[{_NUMERAL}\d]{{1,3}}[章节部分])"
+    rf"^(?:[{_NUMERAL}]{{1,3}}\s*[、．.]|[（(]\s*[{_NUMERAL}]{{1,3}}\s*[）)]|第[{_NUMERAL}\d]{{1,3}}[章节部分条])"
 )
 STATUS_LINE = re.compile(r"^[（(]?(征求意见稿|送审稿|讨论稿|草案|草稿|试行|修订稿|代拟稿|审议稿|报批稿)[）)]?$")
 PERIOD_LINE = re.compile(r"^[（(]\d{4}\s*[—–\-－~～至到]+\s*\d{4}\s*年?[）)]$")
@@ -208,12 +208,20 @@ def clean_lines(lines: Sequence[SourceLine] | Iterable[SourceLine], unit: str = 
         else:
             # The layout says whether the paragraph goes on; only a new numbered item overrules it.
             ends = line.breaks_after or not nxt or (bracket_depth(buffer) == 0 and bool(NUMBER_START.match(nxt)))
+        if ends and nxt and _closes_open_bracket(buffer, nxt):
+            ends = False  # （牵头部 / (blank line) / 门：市发展改革委）: one note broken by the layout
         if ends:
             paragraphs.append((buffer, origin, None))
             buffer = ""
     if buffer:
         paragraphs.append((buffer, origin, None))
     return _lay_out(paragraphs, unit)
+
+
+def _closes_open_bracket(paragraph: str, next_line: str) -> bool:
+    """The paragraph has a bracket open that the next line (not a new numbered item) closes."""
+    depth = bracket_depth(paragraph)
+    return depth > 0 and not NUMBER_START.match(next_line) and bracket_depth(paragraph + next_line) < depth
 
 
 def _lay_out(paragraphs: list[tuple[str, int, tuple[int, int] | None]], unit: str) -> CleanText:

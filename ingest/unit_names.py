@@ -13,12 +13,36 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-PAIRS = {"（": "）", "(": ")", "〔": "〕", "[": "]", "［": "］", "【": "】", "<": ">", "〈": "〉", "《": "》",
-         "＜": "＞", "{": "}", "｛": "｝"}
+PAIRS = {
+    "（": "）",
+    "(": ")",
+    "〔": "〕",
+    "[": "]",
+    "［": "］",
+    "【": "】",
+    "<": ">",
+    "〈": "〉",
+    "《": "》",
+    "＜": "＞",
+    "{": "}",
+    "｛": "｝",
+}
 CLOSERS = {v: k for k, v in PAIRS.items()}
 # Full- and half-width forms of the same bracket close each other: （…) is one bracket.
-_SAME = {"(": "（", ")": "）", "[": "［", "]": "］", "<": "＜", ">": "＞", "{": "｛", "}": "｝", "〔": "［", "〕": "］",
-         "【": "［", "】": "］"}
+_SAME = {
+    "(": "（",
+    ")": "）",
+    "[": "［",
+    "]": "］",
+    "<": "＜",
+    ">": "＞",
+    "{": "｛",
+    "}": "｝",
+    "〔": "［",
+    "〕": "］",
+    "【": "［",
+    "】": "］",
+}
 
 
 def same_bracket(opener: str, closer: str) -> bool:
@@ -61,14 +85,19 @@ def split_top(text: str, seps: str) -> list[str]:
 
 # ---------------------------------------------------------------------------- local implementers
 
-_AREA = r"(?:区|县|市|镇|乡|街道|乡镇|区县|县区|县市区|市县|市州|州|地级以上市|开发区|园区|功能区|区镇|村|社区)"
+_AREA = (
+    r"(?:区|县|市|镇|乡|街道|乡镇|区县|县区|县市区|市县|市州|州|地级以上市|开发区|园区|功能区|区镇|村|社区)"
+)
 _LOCAL_GENERIC = re.compile(
     rf"^(?:各|有关|相关|其他|全市各|全省各|全县各|全区各|市各|省各|县各|区各)[\u4e00-\u9fff（）()〔〕、]{{0,14}}?"
-    rf"(?:人民政府|政府|管委会|管理委员会|办事处|党工委|{_AREA})$")
+    rf"(?:人民政府|政府|管委会|管理委员会|办事处|党工委|{_AREA})$"
+)
 _LOCAL_ZONE_ADMIN = re.compile(r"^(?:开发园区|开发区|园区|功能区|各类园区|产业园区)管委会$")
 _NAMED_GOVERNMENT = re.compile(r"^[\u4e00-\u9fff]{2,8}?(?:市|区|县|州|旗)(?:人民)?政府$")
 _BARE_PLACE = re.compile(r"^[\u4e00-\u9fff]{2,3}(?:市|县)$")
-_ZONE_WORDS = re.compile(r"(?:高新区|开发区|经开区|园区|产业园|农科园|工业园|示范区|新区|合作区|试验区|保税区|港区)$")
+_ZONE_WORDS = re.compile(
+    r"(?:高新区|开发区|经开区|园区|产业园|农科园|工业园|示范区|新区|合作区|试验区|保税区|港区)$"
+)
 
 
 def is_local(name: str, level: str = "") -> bool:
@@ -89,7 +118,8 @@ _CATCH_ALL = re.compile(
     r"^(?:各|其他|其它)?(?:有关|相关|其他|其它)?(?:市级|省级|区级|县级|市直|省直|区直|县直|中央)?(?:各)?(?:有关|相关)?"
     r"(?:部门|单位|机构|方面)$"
     r"|^各[^、，,]{0,12}(?:部门|单位|机构|社区|企业|学校|高校)$"
-    r"|^(?:有关|相关)[\u4e00-\u9fff]{0,8}(?:部门|单位|机构|企业)$")
+    r"|^(?:有关|相关)[\u4e00-\u9fff]{0,8}(?:部门|单位|机构|企业)$"
+)
 
 
 def is_catch_all(name: str) -> bool:
@@ -103,15 +133,18 @@ def is_catch_all(name: str) -> bool:
 
 FIRST_LEADS = re.compile(
     r"(?:列|排|位)?(?:在|于)?(?:第一|首位|首个|排头|第1)[位个]?(?:的|者)?(?:单位|部门)?(?:为|是)牵头"
-    r"|牵头[^，。；,;]{0,6}(?:排|列|居)(?:在|于)?(?:第一|首位|最前)")
+    r"|牵头[^，。；,;]{0,6}(?:排|列|居)(?:在|于)?(?:第一|首位|最前)"
+)
 COMMA_LEADS = re.compile(r"(?:第一个|首个)(?:逗号|“，”)(?:之?前|以前)的?(?:单位|部门)?(?:为|是)牵头")
 BLANKET = re.compile(
     r"以下(?:各项)?(?:任务|措施|工作)?(?:均|都)(?:需|须|涉及|由|要)?(.{1,60}?)(?:落实|负责|参与|实施)?[，,]?\s*"
-    r"不再(?:重复)?(?:一一)?列(?:出|明|举)")
+    r"不再(?:重复)?(?:一一)?列(?:出|明|举)"
+)
 # Where a convention sentence starts inside a note body (the list of units ends there).
 CONVENTION_START = re.compile(
     r"(?:^|[。；;，,])\s*(?=(?:列第一|排在第一|排第一|排名第一|位列第一|第一个逗号|首个逗号|以下(?:各项)?(?:任务|措施|工作)?均"
-    r"|以下(?:各项)?(?:任务|措施|工作)?都|下同|多个牵头))")
+    r"|以下(?:各项)?(?:任务|措施|工作)?都|下同|多个牵头))"
+)
 
 
 @dataclass
@@ -142,7 +175,7 @@ def split_convention(body: str) -> tuple[str, str]:
     for m in CONVENTION_START.finditer(body):
         if m.start() == 0 and body[:1] not in "。；;，,":
             return "", body.strip("。；; ")  # a body that is only a convention has no list
-        tail = body[m.end():]
+        tail = body[m.end() :]
         depth = 0
         for ch in body[: m.start()]:  # the cut must be outside brackets
             if ch in PAIRS:
