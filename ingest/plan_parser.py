@@ -21,6 +21,7 @@ from graph.unit_registry import UnitRegistry
 from ingest.errors import EmptyFile, NoStructure, UnbalancedNote
 from ingest.plan_header import basis_of, read_title_block, title_block
 from ingest.plan_readers import read_plan_source
+from ingest.plan_report import ParseReport, odd_name
 from ingest.plan_tables import PlanTable
 from ingest.responsibility import (
     NOTE_LINE,
@@ -36,7 +37,7 @@ from ingest.responsibility import (
 from ingest.table_measures import GROUP_TITLE, TableTask, first_lead_rule, merge_more, merge_tables, read_task
 from ingest.targets import extract_targets
 from ingest.text_cleaner import CleanText, Paragraph, clean_lines, clean_text
-from ingest.unit_names import COMMA_LEADS, FIRST_LEADS, Conventions
+from ingest.unit_names import COMMA_LEADS, FIRST_LEADS, PAIRS, Conventions
 
 log = logging.getLogger(__name__)
 
@@ -71,14 +72,23 @@ def plan_id_from_path(path: Path) -> str:
 
 def parse_plan_file(path: Path, plan_id: str | None = None, registry: UnitRegistry | None = None) -> PlanRecord:
     """Read and parse one plan file; raises an IngestError subclass on bad input."""
+    return parse_plan_with_report(path, plan_id, registry)[0]
+
+
+def parse_plan_with_report(path: Path, plan_id: str | None = None,
+                           registry: UnitRegistry | None = None) -> tuple[PlanRecord, ParseReport]:
+    """Parse one plan file and say what the parser was unsure of (plan_report.ParseReport)."""
     path = Path(path)
     started = time.perf_counter()
     document = read_plan_source(path)
     clean = clean_lines(document.lines, document.unit)
-    plan = _parse(clean, document.file, plan_id or plan_id_from_path(path), registry, document.tables)
+    plan, walker = _parse_walk(clean, document.file, plan_id or plan_id_from_path(path), registry, document.tables)
     log.info("parsed plan %s from %s: %d measures, %d goals, %.3fs", plan.id, path.name,
              len(plan.measures), len(plan.goals), time.perf_counter() - started)
-    return plan
+    report = walker.report()
+    if document.ocr_pages:
+        report.read_by, report.ocr_pages, report.ocr_confidence = "ocr", document.ocr_pages, document.ocr_confidence
+    return plan, report
 
 
 def clean_plan_file(path: Path) -> CleanText:
@@ -95,6 +105,11 @@ def parse_plan_text(text: str, source_file: str, plan_id: str,
 
 def _parse(clean: CleanText, file: str, plan_id: str, registry: UnitRegistry | None,
            tables: tuple[PlanTable, ...] = ()) -> PlanRecord:
+    return _parse_walk(clean, file, plan_id, registry, tables)[0]
+
+
+def _parse_walk(clean: CleanText, file: str, plan_id: str, registry: UnitRegistry | None,
+                tables: tuple[PlanTable, ...] = ()) -> tuple[PlanRecord, _Walker]:
     if not clean.paragraphs:
         raise EmptyFile("no text after cleaning", file)
     registry = registry if registry is not None else default_registry()
@@ -120,7 +135,7 @@ def _parse(clean: CleanText, file: str, plan_id: str, registry: UnitRegistry | N
     if plan.unresolved_units:
         log.warning("plan %s: %d unit names not in the registry: %s", plan_id,
                     len(plan.unresolved_units), ", ".join(plan.unresolved_units))
-    return plan
+    return plan, walker
 
 
 def _bare_names(paragraphs: list[Paragraph], prefix: str) -> set[str]:
@@ -202,6 +217,7 @@ class _Draft:
         self.label, self.number = label, number
         self.body: list[str] = []
         self.notes: list[str] = []
+        self.measure: MeasureRecord | None = None
         self.heading = ""  # set when the measure is a heading with its text: （一）建设OPC实体社区。支持……
 
 
@@ -225,6 +241,8 @@ class _Walker:
         self.goal_paragraphs: list[str] = []
         self.ids: set[str] = set()
         self.conventions = Conventions()
+        self.balanced: list[tuple[_Draft, str]] = []  # notes whose brackets were paired across widths
+        self.read: list[tuple[MeasureRecord, NoteUnits]] = []  # each measure with its units
 
     def walk(self, paragraphs: list[Paragraph]) -> None:
         for para in paragraphs:
@@ -372,6 +390,10 @@ class _Walker:
         text = para.text[skip:]
         notes = self._check_all(text, para)
         draft.notes += [note.body for note in notes]
+        for note in notes:
+            first, last = text[note.start], text[note.end - 1]
+            if first in PAIRS and PAIRS[first] != last:
+                self.balanced.append((draft, note.body))
         for note in reversed(notes):
             text = text[: note.start] + text[note.end:]
         draft.body.append(text.strip())
@@ -422,6 +444,8 @@ class _Walker:
             source=SourceSpan(plan.source_file, draft.start, draft.end),
         )
         plan.measures.append(measure)
+        draft.measure = measure
+        self.read.append((measure, units))
         self._record_units(units)
 
     def _record_units(self, units: NoteUnits) -> None:
@@ -432,6 +456,33 @@ class _Walker:
         for canonical, aliases in units.aliases.items():
             known = plan.unit_aliases.setdefault(canonical, [])
             known += [a for a in aliases if a not in known]
+
+    def report(self) -> ParseReport:
+        plan = self.plan
+        report = ParseReport(plan.id, plan.source_file, plan.title, len(plan.measures),
+                             sum(1 for m in plan.measures if m.responsibility_note))
+        report.conventions = list(self.conventions.applied)
+        if self.first_leads:
+            report.conventions.append("分工表：排在第一位的为牵头单位")
+        for measure, units in self.read:
+            named = [*units.lead, *units.co, *units.local, *units.zones]
+            if units.raw and not named and not units.dropped and not units.convention:
+                report.unsplit.append({"measure": measure.id, "title": measure.title, "note": units.raw,
+                                       "why": "未识别出任何单位"})
+            for name in [*units.lead, *units.co]:
+                if odd_name(name) and name not in report.odd_names:
+                    report.odd_names.append(name)
+            for name in units.dropped:
+                if name not in report.dropped:
+                    report.dropped.append(name)
+            if not measure.responsibility_note:
+                report.without_note.append({"measure": measure.id, "title": measure.title})
+        for draft, body in self.balanced:
+            measure = draft.measure
+            report.balanced.append({"measure": measure.id if measure else "", "title": measure.title if measure else "",
+                                    "note": body})
+        report.unknown = list(plan.unresolved_units) if self.resolver.registry is not None else []
+        return report
 
     def _unique(self, base: str) -> str:
         candidate, n = base, 1

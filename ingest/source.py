@@ -16,3 +16,6 @@ class SourceDocument:
     unit: str = "行"  # what SourceLine.origin counts: 行, 段 (Word paragraph) or 页 (PDF page)
     # Responsibility tables (任务分工表); their rows are lines with SourceLine.table_row set.
     tables: tuple[PlanTable, ...] = ()
+    # Pages read by OCR (a scanned PDF) and their mean recognition confidence (0-1).
+    ocr_pages: int = 0
+    ocr_confidence: float | None = None

@@ -54,6 +54,7 @@ def collect_plan_files(paths: list[Path]) -> list[Path]:
 class BatchResult:
     plans: list[PlanRecord] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)  # the file of each plan
+    reports: list = field(default_factory=list)  # the ParseReport of each plan
     problems: list[str] = field(default_factory=list)  # one Chinese line per file that failed
     seconds: float = 0.0
 
@@ -61,7 +62,7 @@ class BatchResult:
 def parse_plan_files(files: list[Path], registry: UnitRegistry) -> BatchResult:
     """Parse every file (all of them, to report every problem at once), with a progress bar."""
     from ingest.errors import IngestError
-    from ingest.plan_parser import parse_plan_file
+    from ingest.plan_parser import parse_plan_with_report
 
     result = BatchResult()
     started = time.perf_counter()
@@ -73,7 +74,9 @@ def parse_plan_files(files: list[Path], registry: UnitRegistry) -> BatchResult:
         for file in files:
             progress.update(task, description=file.name)
             try:
-                result.plans.append(parse_plan_file(file, registry=registry))
+                plan, report = parse_plan_with_report(file, registry=registry)
+                result.plans.append(plan)
+                result.reports.append(report)
                 result.files.append(file)
             except IngestError as exc:
                 log.info("Rejected plan %s: %s", file, exc)

@@ -71,16 +71,31 @@ def ingest_plan(
     paths: list[Path] = typer.Argument(
         ..., metavar="PATH", help="方案文件（txt、md、docx 或 pdf）或目录（导入其中全部方案文件），可给多个"),
     plan_id: str = typer.Option(None, "--plan-id", help="方案编号（仅限导入单个文件；默认由文件名生成）"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="只解析并显示将写入的责任分工表和需要核对的地方，不写入图谱"),
+    fmt: str = typer.Option("table", "--format", "-f", help="--dry-run 的输出格式：table、json 或 xlsx"),
+    output: Path = typer.Option(None, "--output", "-o", help="--dry-run 时把 json 或 xlsx 写到这个文件"),
 ) -> None:
     """解析方案文件并写入图谱；同一编号的方案整体替换。多个文件先全部解析，再一次性写入：
-    任何一个文件有问题，都不写入。"""
+    任何一个文件有问题，都不写入。加 --dry-run 只显示结果、不写入。"""
     settings = settings_of(ctx)
+    fmt = fmt.lower()
+    if fmt not in ("table", "json", "xlsx"):
+        fail(f"不支持的输出格式：{fmt}（可选：table、json、xlsx）")
+    if fmt != "table" and not dry_run:
+        fail("--format 只用于 --dry-run；导入后请用 kepu export 导出。")
+    if fmt == "xlsx" and output is None:
+        fail("xlsx 是二进制文件，请用 -o 指定输出文件，例如 -o 责任分工表.xlsx")
     if plan_id is not None and (not plan_id or _BAD_PLAN_ID.search(plan_id)):
         fail(f"方案编号不能为空，也不能包含空白、“/”或“\\”：{plan_id!r}")
     try:
         files = collect_plan_files(paths)
     except BatchError as exc:
         fail(str(exc))
+    if dry_run:
+        from qa_service.cli.plan_dry_run import dry_run_plans
+
+        dry_run_plans(settings, files, plan_id, fmt, output)
+        return
     if len(files) > 1:
         if plan_id is not None:
             fail(f"--plan-id 只能在导入单个文件时使用（本次共 {len(files)} 个文件）；"
@@ -93,7 +108,7 @@ def ingest_plan(
 def _ingest_one(settings: Settings, path: Path, plan_id: str | None) -> None:
     try:
         from ingest.errors import IngestError
-        from ingest.plan_parser import parse_plan_file
+        from ingest.plan_parser import parse_plan_with_report
     except ModuleNotFoundError as exc:
         log.error("Plan parser not available: %s", exc)
         fail("方案解析模块尚未就绪，无法导入方案。")
@@ -101,7 +116,7 @@ def _ingest_one(settings: Settings, path: Path, plan_id: str | None) -> None:
     started = time.perf_counter()
     try:
         registry = UnitRegistry.load(settings.unit_registry)
-        plan = parse_plan_file(path, plan_id=plan_id, registry=registry)
+        plan, report = parse_plan_with_report(path, plan_id=plan_id, registry=registry)
     except IngestError as exc:
         log.info("Rejected plan %s: %s", path, exc)  # the user gets the Chinese message
         fail(exc.user_message)
@@ -113,9 +128,10 @@ def _ingest_one(settings: Settings, path: Path, plan_id: str | None) -> None:
         fail(f"无法读取方案文件 {path}：{exc.strerror or exc}")
     parsed = time.perf_counter()
     _write(settings, [plan])
+    _keep_reports(settings, [report])
     written = time.perf_counter()
     log.info("Ingested plan %s: parse %.3fs, write %.3fs", plan.id, parsed - started, written - parsed)
-    _print_plan(settings, plan)
+    _print_plan(settings, plan, report)
     console.print(f"用时 {written - started:.2f} 秒（写入图谱 {written - parsed:.2f} 秒）。", highlight=False)
 
 
@@ -134,10 +150,11 @@ def _ingest_many(settings: Settings, files: list[Path]) -> None:
     parsed = time.perf_counter()
     with err_console.status(f"正在写入 {len(batch.plans)} 个方案……"):
         _write(settings, batch.plans)
+        _keep_reports(settings, batch.reports)
     written = time.perf_counter()
     log.info("Ingested %d plans: parse %.3fs, write %.3fs", len(batch.plans), parsed - started, written - parsed)
-    for plan in batch.plans:
-        _print_plan(settings, plan)
+    for plan, report in zip(batch.plans, batch.reports, strict=True):
+        _print_plan(settings, plan, report)
     measures = sum(len(plan.measures) for plan in batch.plans)
     console.print(
         f"共导入 {len(batch.plans)} 个方案、措施 {measures} 条（一次写入，同时生效）。"
@@ -159,8 +176,27 @@ def _write(settings: Settings, plans: list[PlanRecord]) -> None:
         store.close()
 
 
-def _print_plan(settings: Settings, plan: PlanRecord) -> None:
+def _keep_reports(settings: Settings, reports: list) -> None:
+    """Keep each plan's parse report beside the graph (the plan is already written)."""
+    from ingest.plan_report import save_report
+
+    for report in reports:
+        try:
+            save_report(settings.data_dir, report)
+        except OSError as exc:
+            log.error("Cannot keep the parse report of %s: %s", report.plan_id, exc)
+            err_console.print(f"警告：无法保存方案 {report.plan_id} 的解析报告：{exc.strerror or exc}", highlight=False)
+
+
+def _print_plan(settings: Settings, plan: PlanRecord, report=None) -> None:
     console.print(plan_summary(plan), highlight=False, soft_wrap=True)
+    if report is not None and report.read_by == "ocr":
+        conf = f"，平均置信度 {report.ocr_confidence:.0%}" if report.ocr_confidence is not None else ""
+        console.print(f"该文件为扫描件，已用文字识别（OCR）读取 {report.ocr_pages} 页{conf}；请核对单位名称。",
+                      highlight=False, soft_wrap=True)
+    if report is not None and report.unsure:
+        console.print(f"有 {report.unsure} 处需要核对，详见 kepu ingest plan --dry-run 或解析报告。",
+                      highlight=False, soft_wrap=True)
     if plan.unresolved_units:
         console.print(
             f"未识别单位（不在单位名录 {settings.unit_registry.name} 中）：{'、'.join(plan.unresolved_units)}",
