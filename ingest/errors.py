@@ -5,7 +5,10 @@
     ├── EmptyFile              no text at all
     ├── UnsupportedFormat      not .txt/.md/.docx/.pdf, or binary content behind such a name
     │   ├── CorruptFile        a .docx/.pdf that cannot be opened
-    │   └── NoTextLayer        a PDF without a text layer (a scan)
+    │   │   ├── EmptyPdf       a PDF without a single page
+    │   │   └── EncryptedPdf   a PDF locked with a password
+    │   ├── NoTextLayer        a PDF without a text layer that OCR cannot read (OCR missing)
+    │   └── NoTextFound        a scan (image or image-only PDF) in which OCR finds no text
     ├── NoStructure            text without numbered chapters, sections or measures
     └── UnbalancedNote         a responsibility note whose brackets do not close
 """
@@ -40,11 +43,23 @@ class EmptyFile(IngestError):
 
 
 class UnsupportedFormat(IngestError):
-    problem = "不支持的文件格式，请提供 .txt、.md、.docx 或带文字层的 .pdf 文件"
+    problem = "不支持的文件格式，请提供 .txt、.md、.docx、.pdf 文件或 .png、.jpg 扫描图片"
 
 
 class CorruptFile(UnsupportedFormat):
     problem = "文件已损坏或无法打开"
+
+
+class EmptyPdf(CorruptFile):
+    problem = "PDF 文件中没有任何页面"
+
+
+class EncryptedPdf(CorruptFile):
+    problem = "PDF 文件已加密（需要密码才能打开），请先解除密码保护再导入"
+
+
+class NoTextFound(UnsupportedFormat):
+    problem = "扫描件中没有识别出文字（图片可能是空白的或太模糊），请提供清晰的扫描件或可复制文字的文件"
 
 
 class NoTextLayer(UnsupportedFormat):

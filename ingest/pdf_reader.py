@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.errors import CorruptFile, NoTextLayer
+from ingest.errors import CorruptFile, EmptyPdf, EncryptedPdf, NoTextFound, NoTextLayer
 from ingest.plan_tables import PlanTable
 from ingest.source import SourceDocument
 from ingest.table_readers import PdfTable, continue_table, pdf_grid, row_text, start_table
@@ -45,19 +45,29 @@ def read_pdf(path: Path) -> SourceDocument:
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
 
+    _check_openable(path)
     raw: list[_PdfLine | _PdfRow] = []
     tables: list[PdfTable] = []
+    scanned: list[int] = []  # pages without a text layer
     try:
         with pdfplumber.open(str(path)) as pdf:
             for number, page in enumerate(pdf.pages, 1):
+                if not page.chars:
+                    scanned.append(number)
+                    continue
                 raw += _read_page(page, number, tables, raw)
     except PDFSyntaxError as exc:
         raise CorruptFile(f"cannot parse pdf: {exc}", path.name, detail="不是有效的 PDF 文件") from exc
     except Exception as exc:  # pdfminer raises many types for broken files
         raise CorruptFile(f"cannot open pdf: {type(exc).__name__}: {exc}", path.name,
                           detail="不是有效的 PDF 文件") from exc
+    confidence = None
+    if scanned:
+        raw, confidence = _with_ocr(path, raw, scanned)
     raw = _drop_running_heads(raw)
     if not any(isinstance(item, _PdfLine) for item in raw) and not tables:
+        if scanned:
+            raise NoTextFound("OCR found no text in the scanned pages", path.name)
         raise NoTextLayer("pdf has no text layer", path.name)
     built: list[PlanTable | None] = [t.build() for t in tables]
     kept = {i: n for n, i in enumerate(i for i, t in enumerate(built) if t is not None)}
@@ -71,7 +81,97 @@ def read_pdf(path: Path) -> SourceDocument:
     if not items:
         raise NoTextLayer("pdf has no text layer", path.name)
     return SourceDocument(path.name, "pdf", tuple(_pdf_paragraph_ends(items)), "页",
-                          tuple(t for t in built if t is not None))
+                          tuple(t for t in built if t is not None), len(scanned), confidence)
+
+
+def _check_openable(path: Path) -> None:
+    """A PDF locked with a password, or one without pages, gets its own message."""
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise EncryptedPdf(f"encrypted pdf: {exc}", path.name) from exc
+        if _pdfminer_pages(path) == 0:  # PDFium refuses a document without pages
+            raise EmptyPdf("pdf has no pages", path.name) from exc
+        raise CorruptFile(f"cannot open pdf: {exc}", path.name, detail="不是有效的 PDF 文件") from exc
+    try:
+        if len(document) == 0:
+            raise EmptyPdf("pdf has no pages", path.name)
+    finally:
+        document.close()
+
+
+def _pdfminer_pages(path: Path) -> int | None:
+    import pdfplumber
+
+    try:
+        with pdfplumber.open(str(path)) as pdf:
+            return len(pdf.pages)
+    except Exception:  # noqa: BLE001 - any failure means "cannot tell"
+        return None
+
+
+def _with_ocr(path: Path, raw: list, scanned: list[int]) -> tuple[list, float | None]:
+    """The lines of the scanned pages read by OCR, in page order among the others."""
+    import pypdfium2 as pdfium
+
+    from ingest.ocr_reader import RENDER_DPI, OcrUnavailable, confidence, ocr_image
+
+    by_page: dict[int, list] = {}
+    for item in raw:
+        by_page.setdefault(item.page, []).append(item)
+    read = []
+    document = pdfium.PdfDocument(str(path))
+    try:
+        for number in scanned:
+            image = document[number - 1].render(scale=RENDER_DPI / 72).to_pil()
+            try:
+                lines = ocr_image(image)
+            except OcrUnavailable as exc:
+                raise NoTextLayer(f"pdf has no text layer and OCR is unavailable: {exc}", path.name) from exc
+            read += lines
+            by_page[number] = ocr_lines(lines, number, 72 / RENDER_DPI)
+            log.info("pdf %s: page %d read by OCR, %d lines", path.name, number, len(lines))
+    finally:
+        document.close()
+    return [item for number in sorted(by_page) for item in by_page[number]], confidence(read)
+
+
+def ocr_lines(lines, page: int, scale: float) -> list[_PdfLine]:
+    """OCR lines as text-layer lines (pixel boxes scaled to points)."""
+    return [_PdfLine(line.text, line.x0 * scale, line.x1 * scale, page,
+                     (line.x1 - line.x0) * scale / max(len(line.text), 1), line.top * scale) for line in lines]
+
+
+def read_image(path: Path) -> SourceDocument:
+    """A scanned page saved as an image (.png, .jpg, .tif): read by OCR."""
+    from PIL import Image, UnidentifiedImageError
+
+    from ingest.ocr_reader import OcrUnavailable, confidence, ocr_image
+
+    try:
+        with Image.open(path) as image:
+            frames = []
+            for index in range(getattr(image, "n_frames", 1)):
+                image.seek(index)
+                frames.append(image.convert("RGB"))
+    except (UnidentifiedImageError, OSError) as exc:
+        raise CorruptFile(f"cannot open image: {exc}", path.name, detail="不是有效的图片文件") from exc
+    items, read = [], []
+    for number, frame in enumerate(frames, 1):
+        try:
+            lines = ocr_image(frame)
+        except OcrUnavailable as exc:
+            raise NoTextLayer(f"OCR is unavailable: {exc}", path.name) from exc
+        read += lines
+        items += ocr_lines(lines, number, 72 / 150)
+    if not items:
+        raise NoTextFound("OCR found no text in the image", path.name)
+    items = _drop_running_heads(items)
+    return SourceDocument(path.name, "image", tuple(_pdf_paragraph_ends(items)), "页", (), len(frames),
+                          confidence(read))
 
 
 def _read_page(page, number: int, tables: list[PdfTable], before: list) -> list[_PdfLine | _PdfRow]:

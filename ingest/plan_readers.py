@@ -21,7 +21,8 @@ from ingest.text_cleaner import SourceLine, paragraph_per_line
 log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
-SUPPORTED_SUFFIXES = (*TEXT_SUFFIXES, ".docx", ".pdf")
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")
+SUPPORTED_SUFFIXES = (*TEXT_SUFFIXES, ".docx", ".pdf", *IMAGE_SUFFIXES)
 MAX_BYTES = 50 * 1024 * 1024
 # The provenance line a collected text may start with (# source: repo path (commit)): not the plan's.
 SOURCE_LINE = re.compile(r"^\s*#\s*(?:source|来源|出处)\s*[:：]", re.IGNORECASE)
@@ -50,6 +51,10 @@ def read_plan_source(path: Path) -> SourceDocument:
         from ingest.pdf_reader import read_pdf
 
         return read_pdf(path)
+    if suffix in IMAGE_SUFFIXES:
+        from ingest.pdf_reader import read_image
+
+        return read_image(path)
     return read_text_file(path)
 
 

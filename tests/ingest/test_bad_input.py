@@ -12,7 +12,7 @@ from ingest.errors import (
     EmptyFile,
     IngestError,
     NoStructure,
-    NoTextLayer,
+    NoTextFound,
     UnbalancedNote,
     UnsupportedFormat,
 )
@@ -40,7 +40,7 @@ def test_empty_files(tmp_path, content):
     assert "为空" in rejected(path, EmptyFile).user_message
 
 
-@pytest.mark.parametrize("name", ["plan.doc", "plan.xlsx", "plan.jpg", "plan"])
+@pytest.mark.parametrize("name", ["plan.doc", "plan.xlsx", "plan.gif", "plan"])
 def test_unsupported_extensions(tmp_path, name):
     path = tmp_path / name
     path.write_bytes(b"anything")
@@ -74,7 +74,8 @@ def test_pdf_without_text_layer(tmp_path):
     pdf = canvas.Canvas(str(path))
     pdf.rect(50, 50, 200, 200, fill=1)  # a "scanned" page: pictures, no text
     pdf.save()
-    assert "扫描件" in rejected(path, NoTextLayer).user_message
+    # OCR reads pages without a text layer; this one holds no text at all
+    assert "扫描件" in rejected(path, NoTextFound).user_message
 
 
 def test_text_without_structure(tmp_path):
