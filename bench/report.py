@@ -149,6 +149,18 @@ def _load_row(t: _Table, r: dict) -> None:
               r["wechat_late"] == 0, r.get("load_average"))
 
 
+def _plan_pages(t: _Table, r: dict) -> None:
+    long_pdf, scan = r.get("long_pdf", {}), r.get("scan", {})
+    if long_pdf.get("median_seconds") is not None:
+        t.add("13", f"{long_pdf['pages']}-page text-layer PDF plan parsed ({long_pdf['measures']} measures; median)",
+              f"{long_pdf['median_seconds']:.2f} s", "< 2 s", long_pdf["median_seconds"] < 2.0,
+              long_pdf.get("load_average"))
+    if scan.get("seconds_per_page") is not None:
+        t.add("13", f"Image-only {scan['pages']}-page PDF through OCR (confidence {scan['confidence']:.1%}; "
+              f"{scan['measures_exact']}/{scan['measures']} measures with exact units)",
+              f"{scan['seconds_per_page']:.1f} s/page ({scan['seconds']:.0f} s)", "", None, scan.get("load_average"))
+
+
 def figures_table(results: dict) -> str:
     t = _Table()
     sections = (("2", "ingest", _ingest), ("3", "ask", _ask), ("5", "wechat", _wechat), ("6", "bolt", _bolt),
@@ -162,6 +174,9 @@ def figures_table(results: dict) -> str:
     for issue, key, func in sections[2:]:
         if key in results:
             (t.error(issue, key, results[key]) if "error" in results[key] else func(t, results[key]))
+    if "plan_pages" in results:
+        r = results["plan_pages"]
+        t.error("13", "plans", r) if "error" in r else _plan_pages(t, r)
     head = ["| Issue | Figure | Measured | Target | Met | Load avg (1 min) |", "|---|---|---|---|---|---|"]
     return "\n".join(head + t.rows)
 

@@ -29,6 +29,7 @@ BENCH_DIR = PROJECT_ROOT / "bench"
 # group name -> (module, key in results.json, needs the base data dir)
 GROUPS = {
     "ingest": ("bench.ingest_bench", "ingest", False),
+    "plans": ("bench.plan_pages_bench", "plan_pages", False),
     "ask": ("bench.ask_bench", "ask", True),
     "rumor": ("bench.rumor_bench", "rumor_check", True),
     "wechat": ("bench.wechat_bench", "wechat", True),

@@ -43,15 +43,23 @@ class _PdfRow:
 def read_pdf(path: Path) -> SourceDocument:
     """Text-layer lines; paragraph ends come from the layout (short lines, indented next lines)."""
     import pdfplumber
+    import pypdfium2 as pdfium
     from pdfminer.pdfparser import PDFSyntaxError
 
     _check_openable(path)
     raw: list[_PdfLine | _PdfRow] = []
     tables: list[PdfTable] = []
     scanned: list[int] = []  # pages without a text layer
+    fast = pdfium.PdfDocument(str(path))
     try:
         with pdfplumber.open(str(path)) as pdf:
             for number, page in enumerate(pdf.pages, 1):
+                lines = _fast_page(fast[number - 1], number)
+                if lines is not None:  # no drawn lines, so no table: PDFium's text is enough
+                    if not lines:
+                        scanned.append(number)
+                    raw += lines
+                    continue
                 if not page.chars:
                     scanned.append(number)
                     continue
@@ -61,6 +69,8 @@ def read_pdf(path: Path) -> SourceDocument:
     except Exception as exc:  # pdfminer raises many types for broken files
         raise CorruptFile(f"cannot open pdf: {type(exc).__name__}: {exc}", path.name,
                           detail="不是有效的 PDF 文件") from exc
+    finally:
+        fast.close()
     confidence = None
     if scanned:
         raw, confidence = _with_ocr(path, raw, scanned)
@@ -82,6 +92,52 @@ def read_pdf(path: Path) -> SourceDocument:
         raise NoTextLayer("pdf has no text layer", path.name)
     return SourceDocument(path.name, "pdf", tuple(_pdf_paragraph_ends(items)), "页",
                           tuple(t for t in built if t is not None), len(scanned), confidence)
+
+
+def _fast_page(page, number: int) -> list[_PdfLine] | None:
+    """The text lines of a page without drawn lines, read by PDFium (ten times faster than
+    pdfminer); None for a page with path objects (it may hold a table: pdfplumber reads it)."""
+    import pypdfium2.raw as pdfium_c
+
+    if any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2)):
+        return None
+    height = page.get_height()
+    text_page = page.get_textpage()
+    count = text_page.count_chars()
+    text = text_page.get_text_range(0, count) if count else ""
+    if len(text) != count:  # characters outside the BMP: read them one by one
+        text = "".join(text_page.get_text_range(i, 1) or " " for i in range(count))
+    rows: dict[float, list[tuple[float, float, str]]] = {}
+    last: tuple[float, float] | None = None  # (row, right edge) of the character before
+    for i, ch in enumerate(text):
+        if ch in "\r\n":
+            last = None
+            continue
+        if not ch.strip():  # a space: its box means little, it belongs after the character before
+            if last is not None:
+                rows[last[0]].append((last[1], last[1], " "))
+            continue
+        left, bottom, right, top = text_page.get_charbox(i, loose=True)  # loose: the line's full height
+        key = round(height - top, 0)
+        rows.setdefault(key, []).append((left, right, ch))
+        last = (key, right)
+    text_page.close()
+    out = []
+    merged: list[tuple[float, list]] = []
+    for key in sorted(rows):
+        if merged and key - merged[-1][0] <= 1.5:  # one line, boxes a point apart
+            merged[-1][1].extend(rows[key])
+        else:
+            merged.append((key, list(rows[key])))
+    for top, chars in merged:
+        chars.sort(key=lambda c: c[0])
+        line = "".join(c[2] for c in chars)
+        if is_page_marker(normalize_line(line)):
+            continue
+        widths = [c[1] - c[0] for c in chars if not c[2].isascii()]
+        width = statistics.median(widths) if widths else (chars[-1][1] - chars[0][0]) / max(len(chars), 1)
+        out.append(_PdfLine(line, chars[0][0], chars[-1][1], number, width, top))
+    return out
 
 
 def _check_openable(path: Path) -> None:
