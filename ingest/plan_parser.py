@@ -37,7 +37,7 @@ from ingest.responsibility import (
 from ingest.table_measures import GROUP_TITLE, TableTask, first_lead_rule, merge_more, merge_tables, read_task
 from ingest.targets import extract_targets
 from ingest.text_cleaner import CleanText, Paragraph, clean_lines, clean_text
-from ingest.unit_names import COMMA_LEADS, FIRST_LEADS, PAIRS, Conventions
+from ingest.unit_names import COMMA_LEADS, FIRST_LEADS, PAIRS, Conventions, repair_brackets
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,8 @@ def parse_plan_with_report(path: Path, plan_id: str | None = None,
     started = time.perf_counter()
     document = read_plan_source(path)
     clean = clean_lines(document.lines, document.unit)
-    plan, walker = _parse_walk(clean, document.file, plan_id or plan_id_from_path(path), registry, document.tables)
+    plan, walker = _parse_walk(clean, document.file, plan_id or plan_id_from_path(path), registry, document.tables,
+                               lenient=document.ocr_pages > 0)
     log.info("parsed plan %s from %s: %d measures, %d goals, %.3fs", plan.id, path.name,
              len(plan.measures), len(plan.goals), time.perf_counter() - started)
     report = walker.report()
@@ -109,7 +110,7 @@ def _parse(clean: CleanText, file: str, plan_id: str, registry: UnitRegistry | N
 
 
 def _parse_walk(clean: CleanText, file: str, plan_id: str, registry: UnitRegistry | None,
-                tables: tuple[PlanTable, ...] = ()) -> tuple[PlanRecord, _Walker]:
+                tables: tuple[PlanTable, ...] = (), lenient: bool = False) -> tuple[PlanRecord, _Walker]:
     if not clean.paragraphs:
         raise EmptyFile("no text after cleaning", file)
     registry = registry if registry is not None else default_registry()
@@ -123,10 +124,14 @@ def _parse_walk(clean: CleanText, file: str, plan_id: str, registry: UnitRegistr
     resolver.add_prefix = bool(plan.region)
     resolver.bare_names = _bare_names(paragraphs[head:], resolver.prefix)
     walker = _Walker(plan, clean, resolver, tables)
+    walker.lenient = lenient
     walker.walk(paragraphs[head:])
     if not plan.measures:
         raise NoStructure("no numbered measures found", file, paragraphs[0].origin, unit=clean.unit,
                           detail=f"全文共{len(paragraphs)}段，未找到编号的措施条目")
+    for canonical, aliases in resolver.aliases.items():  # 发改委 written for 发展改革委 in one plan
+        known = plan.unit_aliases.setdefault(canonical, [])
+        known += [a for a in aliases if a not in known]
     plan.basis, plan.basis_titles = basis_of(walker.preamble)
     plan.goal_text = "".join(walker.goal_paragraphs)
     plan.goals = extract_targets(plan.goal_text)
@@ -242,6 +247,8 @@ class _Walker:
         self.ids: set[str] = set()
         self.conventions = Conventions()
         self.balanced: list[tuple[_Draft, str]] = []  # notes whose brackets were paired across widths
+        self.lenient = False  # OCR text: repair brackets instead of refusing the file
+        self.repaired: list[str] = []  # paragraphs whose brackets were repaired
         self.read: list[tuple[MeasureRecord, NoteUnits]] = []  # each measure with its units
 
     def walk(self, paragraphs: list[Paragraph]) -> None:
@@ -253,7 +260,23 @@ class _Walker:
             for task in self.tasks:
                 self._record_units(task.units)
 
+    def _repaired(self, para: Paragraph) -> Paragraph:
+        """OCR text: brackets misread or lost are made to pair (and reported), not refused."""
+        try:
+            find_notes(para.text, self.resolver)
+            return para
+        except NoteSyntaxError:
+            text = repair_brackets(para.text)
+        try:
+            find_notes(text, self.resolver)
+        except NoteSyntaxError:
+            return para  # the walk reports it
+        self.repaired.append(text)
+        return Paragraph(text, para.start, para.end, para.origin, para.table_row)
+
     def _paragraph(self, para: Paragraph) -> None:
+        if self.lenient and para.table_row is None:
+            para = self._repaired(para)
         if para.table_row is not None:
             self._close()
             self.pending, self.seen_structure = None, True
@@ -477,6 +500,8 @@ class _Walker:
                     report.dropped.append(name)
             if not measure.responsibility_note:
                 report.without_note.append({"measure": measure.id, "title": measure.title})
+        for text in self.repaired:
+            report.balanced.append({"measure": "", "title": "", "note": text[-80:]})
         for draft, body in self.balanced:
             measure = draft.measure
             report.balanced.append({"measure": measure.id if measure else "", "title": measure.title if measure else "",

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from graph.unit_registry import UnitRegistry
+from graph.unit_synonyms import synonym_key
 from ingest.unit_names import (
     CLOSERS,
     PAIRS,
@@ -223,6 +224,8 @@ class UnitResolver:
         self.level = region[-1:] if region[-1:] in _LEVELS else prefix
         self.bare_names: set[str] = set()  # names the plan writes without a level prefix on purpose
         self.add_prefix = True  # False when the plan's region is unknown: names stay as written
+        self.first_form: dict[str, str] = {}  # synonym key -> the form the plan wrote first
+        self.aliases: dict[str, list[str]] = {}  # that form -> the other forms of it the plan wrote
 
     def tidy(self, name: str) -> str:
         return _TRAILING.sub("", "".join(name.split())).strip("，、。；：,;:" + _MARKERS)
@@ -243,8 +246,19 @@ class UnitResolver:
             return written, False
         if not self_contained and after and after.startswith(self.prefix) and not name.endswith("厅") \
                 and name not in self.bare_names:
-            return self.prefix + name, False
-        return name, False
+            name = self.prefix + name
+        return self._same_as_before(name), False
+
+    def _same_as_before(self, name: str) -> str:
+        """Another place's plan: 市发改委 after 市发展改革委 is recorded as an alias of the form
+        written first (the measure keeps the name as the plan wrote it there)."""
+        key = synonym_key(name)
+        if key is None:
+            return name
+        first = self.first_form.setdefault(key, name)
+        if first != name and name not in self.aliases.setdefault(first, []):
+            self.aliases[first].append(name)
+        return name
 
     def kind(self, canonical: str) -> str | None:
         return self.registry.kind(canonical) if self.registry is not None else None

@@ -83,6 +83,31 @@ def split_top(text: str, seps: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+def repair_brackets(text: str) -> str:
+    """Brackets made to pair (for OCR text, where "）" may come back as "]" or go missing): a
+    closer of the wrong kind becomes the right one, a closer with nothing open is dropped, and
+    brackets still open at the end are closed there."""
+    out: list[str] = []
+    stack: list[str] = []
+    for ch in text:
+        if ch in PAIRS:
+            stack.append(ch)
+            out.append(ch)
+        elif ch in CLOSERS:
+            if not stack:
+                continue
+            opener = stack.pop()
+            out.append(ch if same_bracket(opener, ch) else PAIRS[opener])
+        else:
+            out.append(ch)
+    tail = "".join(PAIRS[o] for o in reversed(stack))
+    body = "".join(out)
+    if tail:
+        stripped = body.rstrip("。；; ")
+        return stripped + tail + body[len(stripped):]
+    return body
+
+
 # ---------------------------------------------------------------------------- local implementers
 
 _AREA = (

@@ -243,3 +243,26 @@ def test_a_task_table_in_markdown(tmp_path):
 def test_a_text_without_numbered_items_is_still_refused():
     with pytest.raises(NoStructure):
         parse("某某市科普方案\n这是一段没有编号的文字。\n又一段文字。\n")
+
+
+def test_another_places_plan_keeps_its_names_and_aliases_resolve(registry):
+    plan = parse_plan_text(
+        "上海市科普工作方案\n一、重点任务\n1.建设科普馆。完善设施。（责任单位：市发展改革委、市科委）\n"
+        "2.开展活动。每年开展活动。（责任单位：市发改委、市人力资源社会保障局）\n"
+        "3.培训人才。每年培训。（责任单位：市人社局）\n",
+        "shanghai.txt", "shanghai", registry)
+    hall, events, training = plan.measures
+    assert hall.co_units == ["市发展改革委", "市科委"], "the plan's own names, not 淮阴区's"
+    assert events.co_units == ["市发改委", "市人力资源社会保障局"], "each note keeps the plan's wording"
+    assert training.co_units == ["市人社局"]
+    assert plan.unit_aliases["市发展改革委"] == ["市发改委"], "发改委 = 发展改革委 within one plan"
+    assert plan.unit_aliases["市人力资源社会保障局"] == ["市人社局"]
+    assert "市科委" in plan.unresolved_units, "names the registry does not know are kept and listed"
+
+
+def test_brackets_misread_by_ocr_are_repaired():
+    from ingest.unit_names import repair_brackets
+
+    assert repair_brackets("开展活动。（责任单位：区科协、区教育局]") == "开展活动。（责任单位：区科协、区教育局）"
+    assert repair_brackets("开展活动。（责任单位：区科协、区教育局。") == "开展活动。（责任单位：区科协、区教育局）。"
+    assert repair_brackets("开展活动）。（牵头单位：区科协）") == "开展活动。（牵头单位：区科协）"

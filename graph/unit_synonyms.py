@@ -1,0 +1,48 @@
+"""Written forms of one kind of department that any region uses (发展改革委 = 发改委 =
+发展和改革委员会). A plan of a region the registry does not describe keeps its names as written;
+these groups let two forms of the same department in one plan resolve to the first one written.
+"""
+
+from __future__ import annotations
+
+_GROUPS = (
+    ("发改委", "发展改革委", "发展和改革委员会", "发展改革局", "发改局", "发展和改革局"),
+    ("人社局", "人力资源社会保障局", "人力资源和社会保障局", "人力社保局"),
+    ("经信局", "经济和信息化局", "经信委", "经济和信息化委员会"),
+    ("工信局", "工业和信息化局"),
+    ("科技局", "科学技术局"),
+    ("市场监管局", "市场监督管理局", "市监局"),
+    ("卫健委", "卫生健康委", "卫生健康委员会", "卫生和健康委员会"),
+    ("住建局", "住房和城乡建设局", "住房城乡建设局"),
+    ("文广旅局", "文化广电旅游局", "文化广电和旅游局", "文广旅游局"),
+    ("国资委", "国有资产监督管理委员会"),
+    ("大数据局", "大数据管理局", "大数据发展局"),
+    ("农业农村局", "农业农村委"),
+    ("科协", "科学技术协会"),
+    ("教育局", "教育委员会", "教委"),
+    ("民政局",),
+    ("财政局",),
+    ("司法局",),
+    ("商务局",),
+    ("统计局",),
+    ("税务局",),
+    ("应急局", "应急管理局"),
+    ("交通局", "交通运输局"),
+    ("自然资源局", "自然资源和规划局", "规划资源局"),
+    ("生态环境局",),
+    ("总工会",),
+    ("妇联", "妇女联合会"),
+    ("团委", "共青团委员会"),
+    ("委网信办", "委网络安全和信息化委员会办公室"),
+)
+_KEY = {form: group[0] for group in _GROUPS for form in group}
+_LEVELS = ("省", "市", "县", "区", "州")
+
+
+def synonym_key(name: str) -> str | None:
+    """The same key for every written form of one department at one level: 市发展改革委 and
+    市发改委 -> 市发改委; None for a name outside the groups."""
+    level = name[:1] if name[:1] in _LEVELS else ""
+    stem = name[len(level):]
+    key = _KEY.get(stem)
+    return level + key if key else None
