@@ -21,7 +21,7 @@ from graph.unit_registry import UnitRegistry
 from ingest.errors import EmptyFile, NoStructure, UnbalancedNote
 from ingest.plan_header import basis_of, read_title_block, title_block
 from ingest.plan_readers import read_plan_source
-from ingest.plan_report import ParseReport, odd_name
+from ingest.plan_report import ParseReport, build_report
 from ingest.plan_tables import PlanTable
 from ingest.responsibility import (
     NOTE_LINE,
@@ -481,33 +481,9 @@ class _Walker:
             known += [a for a in aliases if a not in known]
 
     def report(self) -> ParseReport:
-        plan = self.plan
-        report = ParseReport(plan.id, plan.source_file, plan.title, len(plan.measures),
-                             sum(1 for m in plan.measures if m.responsibility_note))
-        report.conventions = list(self.conventions.applied)
-        if self.first_leads:
-            report.conventions.append("分工表：排在第一位的为牵头单位")
-        for measure, units in self.read:
-            named = [*units.lead, *units.co, *units.local, *units.zones]
-            if units.raw and not named and not units.dropped and not units.convention:
-                report.unsplit.append({"measure": measure.id, "title": measure.title, "note": units.raw,
-                                       "why": "未识别出任何单位"})
-            for name in [*units.lead, *units.co]:
-                if odd_name(name) and name not in report.odd_names:
-                    report.odd_names.append(name)
-            for name in units.dropped:
-                if name not in report.dropped:
-                    report.dropped.append(name)
-            if not measure.responsibility_note:
-                report.without_note.append({"measure": measure.id, "title": measure.title})
-        for text in self.repaired:
-            report.balanced.append({"measure": "", "title": "", "note": text[-80:]})
-        for draft, body in self.balanced:
-            measure = draft.measure
-            report.balanced.append({"measure": measure.id if measure else "", "title": measure.title if measure else "",
-                                    "note": body})
-        report.unknown = list(plan.unresolved_units) if self.resolver.registry is not None else []
-        return report
+        return build_report(self.plan, self.read, self.conventions.applied, self.first_leads,
+                            [(d.measure, body) for d, body in self.balanced], self.repaired,
+                            self.resolver.registry is not None)
 
     def _unique(self, base: str) -> str:
         candidate, n = base, 1

@@ -89,6 +89,37 @@ def odd_name(name: str) -> bool:
     return len(name) > 24 or not _UNIT_END.search(name) or bool(re.search(r"[。；，,：:]", name))
 
 
+def build_report(plan, read: list, conventions: list[str], table_first_leads: bool, balanced: list,
+                 repaired: list[str], with_registry: bool) -> ParseReport:
+    """The report of one parse: `read` holds (measure, its NoteUnits) in order, `balanced` (measure,
+    note body) for notes paired across bracket widths, `repaired` the OCR paragraphs mended."""
+    report = ParseReport(plan.id, plan.source_file, plan.title, len(plan.measures),
+                         sum(1 for m in plan.measures if m.responsibility_note))
+    report.conventions = list(conventions)
+    if table_first_leads:
+        report.conventions.append("分工表：排在第一位的为牵头单位")
+    for measure, units in read:
+        named = [*units.lead, *units.co, *units.local, *units.zones]
+        if units.raw and not named and not units.dropped and not units.convention:
+            report.unsplit.append({"measure": measure.id, "title": measure.title, "note": units.raw,
+                                   "why": "未识别出任何单位"})
+        for name in [*units.lead, *units.co]:
+            if odd_name(name) and name not in report.odd_names:
+                report.odd_names.append(name)
+        for name in units.dropped:
+            if name not in report.dropped:
+                report.dropped.append(name)
+        if not measure.responsibility_note:
+            report.without_note.append({"measure": measure.id, "title": measure.title})
+    for text in repaired:
+        report.balanced.append({"measure": "", "title": "", "note": text[-80:]})
+    for measure, body in balanced:
+        report.balanced.append({"measure": measure.id if measure else "", "title": measure.title if measure else "",
+                                "note": body})
+    report.unknown = list(plan.unresolved_units) if with_registry else []
+    return report
+
+
 def report_path(data_dir: Path, plan_id: str) -> Path:
     return Path(data_dir) / "plans" / f"{plan_id}.report.json"
 
