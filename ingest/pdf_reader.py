@@ -285,8 +285,10 @@ def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
     return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
 
-def _head_key(line: _PdfLine) -> str:
-    return re.sub(r"\d+", "#", line.text.replace(" ", ""))
+def _head_key(line: _PdfLine) -> tuple[str, int]:
+    """A running head is the same words at the same height of the page (the title on page 1 may
+    repeat the header's words lower down: it stays)."""
+    return re.sub(r"\d+", "#", line.text.replace(" ", "")), round(line.top / 24)
 
 
 def _drop_running_heads(raw: list) -> list:

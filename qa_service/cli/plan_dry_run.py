@@ -1,5 +1,6 @@
 """`kepu ingest plan FILE --dry-run`: the 责任分工表 a plan would give and what the parser was unsure
-of, without writing anything to the graph (json/xlsx go to --output or, for json, stdout)."""
+of, without writing anything to the graph (json/xlsx go to --output or, for json, stdout); and
+`kepu eval plans DIR`: parsed plans scored against hand-labelled .gold.json files."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ import logging
 import sys
 from pathlib import Path
 
+import typer
 from rich.table import Column, Table
 
 from graph.errors import GraphError
 from graph.export import TABLE_HEADER, export_plans, responsibility_table
 from graph.settings import Settings
 from graph.unit_registry import UnitRegistry
-from qa_service.cli.base import console, err_console, fail
+from qa_service.cli.base import console, err_console, eval_app, fail
 
 log = logging.getLogger(__name__)
 
@@ -88,3 +90,26 @@ def _write(path: Path, data: bytes) -> None:
         _write_atomically(path, data)
     except OSError as exc:
         fail(f"无法写入文件 {path}：{exc.strerror or exc}")
+
+
+@eval_app.command("plans")
+def eval_plans(
+    directory: Path = typer.Argument(..., metavar="DIR", help="放有方案文件及其 .gold.json 标注的目录"),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="列出每一条不一致"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出汇总"),
+) -> None:
+    """用人工标注（<方案>.gold.json）评测方案解析：找到的条目、单位完全一致、牵头单位完全一致。"""
+    from ingest.plan_eval import evaluate_dir, format_report, gold_pairs
+
+    if not directory.is_dir():
+        fail(f"目录不存在：{directory}")
+    if not gold_pairs(directory):
+        fail(f"目录 {directory} 中没有成对的方案文件和 .gold.json 标注文件。")
+    try:
+        report = evaluate_dir(directory)
+    except (ValueError, KeyError) as exc:
+        fail(f"标注文件格式有误：{exc}")
+    if as_json:
+        sys.stdout.write(json.dumps(report.summary(), ensure_ascii=False, indent=2) + "\n")
+        return
+    console.print(format_report(report, verbose), highlight=False, markup=False, soft_wrap=True)

@@ -75,3 +75,13 @@ def test_ingest_keeps_the_report_with_the_plan(tmp_path):
     assert result.exit_code == 0, result.output
     report = load_report(data, "ningbo_2026_opc")
     assert report is not None and report.measures == 18 and report.conventions
+
+
+def test_eval_plans_scores_a_directory_of_gold_files(tmp_path):
+    real = ROOT / "tests" / "data" / "plans" / "real"
+    result = kepu(tmp_path / "var", "eval", "plans", str(real), "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["items"] == 101 and summary["units_exact"] == 101 and summary["lead_exact"] == 101
+    result = kepu(tmp_path / "var", "eval", "plans", str(tmp_path))
+    assert result.exit_code == 2 and ".gold.json" in result.output
