@@ -10,6 +10,7 @@ parsing follow.
 from __future__ import annotations
 
 import logging
+import math
 import re
 import statistics
 import threading
@@ -70,15 +71,33 @@ def ocr_image(image) -> list[OcrLine]:
     ocr = engine()
     with _call_lock:
         found, _ = ocr(array, use_cls=False)
+    return ocr_result_lines(found or [])
+
+
+def ocr_result_lines(found: list) -> list[OcrLine]:
+    """RapidOCR's [box, text, score] results as lines in reading order, the page's skew taken out
+    (a scan a degree off square would otherwise drift its left margin down the page)."""
+    angle = _skew(found)
+    cos, sin = math.cos(-angle), math.sin(-angle)
     lines = []
-    for box, text, score in found or []:
+    for box, text, score in found:
         if float(score) < _MIN_SCORE or not str(text).strip():
             continue
-        xs, ys = [p[0] for p in box], [p[1] for p in box]
-        lines.append(
-            OcrLine(chinese_punctuation(str(text).strip()), min(xs), max(xs), min(ys), max(ys), float(score))
-        )
+        points = [(x * cos - y * sin, x * sin + y * cos) for x, y in box]
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        text = chinese_punctuation(str(text).strip())
+        lines.append(OcrLine(text, min(xs), max(xs), min(ys), max(ys), float(score)))
     return _reading_order(lines)
+
+
+def _skew(found: list) -> float:
+    """The median slope of the top edges of wide boxes, in radians."""
+    angles = []
+    for box, _, _ in found:
+        (x0, y0), (x1, y1) = box[0], box[1]
+        if x1 - x0 > 100:
+            angles.append(math.atan2(y1 - y0, x1 - x0))
+    return statistics.median(angles) if angles else 0.0
 
 
 def _reading_order(lines: list[OcrLine]) -> list[OcrLine]:
