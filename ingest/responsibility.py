@@ -273,7 +273,7 @@ class UnitResolver:
         for item in items:
             item = _TRAILING.sub("", item).strip()
             if loose:
-                item = _ROLE_SUFFIX.sub("", item)
+                item = _TRAILING.sub("", _ROLE_SUFFIX.sub("", item)).strip()
                 if "会同" in item:
                     item = item.split("会同", 1)[0]
                 if not item or is_catch_all(item) or is_local(item, self.level):

@@ -125,8 +125,11 @@ def bracket_depth(text: str) -> int:
     return round_depth + book_depth
 
 
+DOC_NUMBER_LINE = re.compile(r"^[\u4e00-\u9fff]{1,12}\s*[〔\[［【（(]\s*\d{4}\s*[〕\]］】）)]\s*\d{1,4}\s*号$")
+
+
 def _is_standalone(line: str) -> bool:
-    return bool(STATUS_LINE.match(line) or PERIOD_LINE.match(line))
+    return bool(STATUS_LINE.match(line) or PERIOD_LINE.match(line) or DOC_NUMBER_LINE.match(line))
 
 
 def continues(paragraph: str, line: str, next_line: str) -> bool:

@@ -266,3 +266,21 @@ def test_brackets_misread_by_ocr_are_repaired():
     assert repair_brackets("开展活动。（责任单位：区科协、区教育局]") == "开展活动。（责任单位：区科协、区教育局）"
     assert repair_brackets("开展活动。（责任单位：区科协、区教育局。") == "开展活动。（责任单位：区科协、区教育局）。"
     assert repair_brackets("开展活动）。（牵头单位：区科协）") == "开展活动。（牵头单位：区科协）"
+
+
+def test_a_state_council_style_opinion(registry):
+    plan = parse_plan_text(
+        "国务院办公厅关于进一步加强科普工作的实施意见\n国办发〔2025〕12号\n"
+        "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：\n为加强科普工作，经国务院同意，现提出如下意见。\n"
+        "一、强化科普供给\n"
+        "（一）丰富科普内容。鼓励科研人员创作科普作品。（科技部、中国科协牵头，教育部、中央宣传部等按职责分工负责）\n"
+        "（二）壮大科普队伍。完善科普人才评价机制。（人力资源社会保障部、科技部、中国科协按职责分工负责）\n"
+        "（三）加大投入力度。各级财政要加大科普投入。（财政部会同有关部门负责）\n"
+        "（四）做好宣传。（中国科协牵头，各有关部门按职责分工负责）\n",
+        "guoban.txt", "guoban", registry)
+    assert plan.title == "国务院办公厅关于进一步加强科普工作的实施意见"
+    content, team, funds, publicity = plan.measures
+    assert (content.lead_units, content.co_units) == (["科技部", "中国科协"], ["教育部", "中央宣传部"])
+    assert (team.lead_units, team.co_units) == ([], ["人力资源社会保障部", "科技部", "中国科协"])
+    assert (funds.lead_units, funds.co_units) == (["财政部"], [])
+    assert (publicity.lead_units, publicity.co_units) == (["中国科协"], [])
