@@ -126,6 +126,14 @@ def _parse_walk(clean: CleanText, file: str, plan_id: str, registry: UnitRegistr
     walker = _Walker(plan, clean, resolver, tables)
     walker.lenient = lenient
     walker.walk(paragraphs[head:])
+    if not plan.measures and plan.chapters:
+        # 一、给空间 / 在高新区…: headings over paragraphs, nothing numbered below them and no note
+        # anywhere: each heading with its paragraphs is a measure.
+        plan = PlanRecord(id=plan_id, title=plan.title, source_file=file, region=plan.region,
+                          period=plan.period, status=plan.status)
+        walker = _Walker(plan, clean, resolver, tables)
+        walker.lenient, walker.headings_as_items = lenient, True
+        walker.walk(paragraphs[head:])
     if not plan.measures:
         raise NoStructure("no numbered measures found", file, paragraphs[0].origin, unit=clean.unit,
                           detail=f"全文共{len(paragraphs)}段，未找到编号的措施条目")
@@ -223,6 +231,8 @@ class _Draft:
         self.body: list[str] = []
         self.notes: list[str] = []
         self.measure: MeasureRecord | None = None
+        self.level = ""  # chapter or section, for a heading with its text
+        self.collect = False  # a heading alone on its line gathers the paragraphs under it
         self.heading = ""  # set when the measure is a heading with its text: （一）建设OPC实体社区。支持……
 
 
@@ -248,17 +258,34 @@ class _Walker:
         self.conventions = Conventions()
         self.balanced: list[tuple[_Draft, str]] = []  # notes whose brackets were paired across widths
         self.lenient = False  # OCR text: repair brackets instead of refusing the file
+        self.headings_as_items = False  # a plan of headings over paragraphs, with nothing else
         self.repaired: list[str] = []  # paragraphs whose brackets were repaired
         self.read: list[tuple[MeasureRecord, NoteUnits]] = []  # each measure with its units
+        self.heading_items: list[tuple[str, MeasureRecord, bool]] = []  # (level, measure, without a note)
 
     def walk(self, paragraphs: list[Paragraph]) -> None:
         for para in paragraphs:
             self._paragraph(para)
         self._close()
+        self._settle_heading_items()
         if self.tasks:
             merge_tables(self.plan, self.tasks, self._unique)
             for task in self.tasks:
                 self._record_units(task.units)
+
+    def _settle_heading_items(self) -> None:
+        """Headings with text but no note (（三）加强人才支撑。支持……) are measures when headings of
+        their level carry notes elsewhere in the plan, or when the plan has no other measures
+        (一、…三十、 items of an opinion without notes); otherwise they are plain headings."""
+        noted = {level for level, _, tentative in self.heading_items if not tentative}
+        headed = {id(item) for _, item, _ in self.heading_items}
+        others = any(id(m) not in headed for m in self.plan.measures)
+        keep_all = not noted and not others
+        drop = {id(m) for level, m, tentative in self.heading_items
+                if tentative and not keep_all and level not in noted}
+        if drop:
+            self.plan.measures[:] = [m for m in self.plan.measures if id(m) not in drop]
+            self.read[:] = [(m, u) for m, u in self.read if id(m) not in drop]
 
     def _repaired(self, para: Paragraph) -> Paragraph:
         """OCR text: brackets misread or lost are made to pair (and reported), not refused."""
@@ -304,11 +331,15 @@ class _Walker:
                 self.plan.sections.append(self.section)
             self.unnumbered = 0
             self.in_goal = bool(_GOAL_TITLE.search(title))
+            if not rest and self.headings_as_items:
+                self.draft = _Draft(self, para.end, para.origin, "", None)
+                self.draft.heading, self.draft.level, self.draft.collect = title, "chapter" if chapter else "section", True
             if rest:
                 # （一）建设OPC实体社区。支持……（责任单位：…）: the heading is the measure's title
                 body = Paragraph(para.text[match.end():], para.start + match.end(), para.end, para.origin)
                 self.draft = _Draft(self, body.start, para.origin, "", None)
                 self.draft.heading = title
+                self.draft.level = "chapter" if chapter else "section"
                 self._add(body, 0)
         elif measure:
             self._close()
@@ -376,7 +407,7 @@ class _Walker:
             table.title or self.table_heading))
 
     def _body(self, para: Paragraph) -> None:
-        if self.draft is not None and not self.draft.notes and not self.draft.heading:
+        if self.draft is not None and not self.draft.notes and (not self.draft.heading or self.draft.collect):
             self._add(para, 0)  # the clause goes on (a paragraph split inside it)
             return
         self._close()
@@ -427,11 +458,13 @@ class _Walker:
         if draft is None:
             return
         body = "".join(draft.body).strip()
-        if draft.heading and not draft.notes:  # a heading with text after it, no note: not a measure
+        tentative = bool(draft.heading and not draft.notes)
+        if tentative:  # a heading with text after it, no note: a measure only if its siblings are
             rest = body[len(draft.heading):].lstrip("。") if body.startswith(draft.heading) else body
-            if self.in_goal and rest:
-                self.goal_paragraphs.append(rest)
-            return
+            if self.in_goal or not rest:
+                if rest:
+                    self.goal_paragraphs.append(rest)
+                return
         title = body.split("。", 1)[0] if "。" in body else body.rstrip("；;，,。 ")
         if draft.heading:
             title = draft.heading
@@ -467,6 +500,8 @@ class _Walker:
             source=SourceSpan(plan.source_file, draft.start, draft.end),
         )
         plan.measures.append(measure)
+        if draft.heading:
+            self.heading_items.append((draft.level, measure, tentative))
         draft.measure = measure
         self.read.append((measure, units))
         self._record_units(units)
