@@ -15,7 +15,7 @@ from ingest.errors import CorruptFile, EmptyPdf, EncryptedPdf, NoTextFound, NoTe
 from ingest.plan_tables import PlanTable
 from ingest.source import SourceDocument
 from ingest.table_readers import PdfTable, continue_table, pdf_grid, row_text, start_table
-from ingest.text_cleaner import SourceLine, is_page_marker, normalize_line
+from ingest.text_cleaner import NUMBER_START, SourceLine, is_page_marker, normalize_line
 
 log = logging.getLogger(__name__)
 
@@ -326,6 +326,10 @@ def _pdf_paragraph_ends(items: list) -> list[SourceLine]:
     # unindented one certainly goes on, whatever punctuation it ends with.
     after_short = [indented(raw[i + 1]) for i in range(len(raw) - 1) if short(raw[i])]
     uses_indent = len(after_short) >= 2 and sum(after_short) / len(after_short) >= 0.6
+    # A ragged right edge hides the short last lines; the first lines indented by two characters
+    # (an official document's paragraphs) tell as well.
+    two_chars = [line for line in raw if 1.5 * char <= line.x0 - left <= 2.6 * char]
+    uses_indent = uses_indent or len(two_chars) >= max(3, 0.08 * len(raw))
     out = []
     for i, line in enumerate(items):
         if not isinstance(line, _PdfLine):
@@ -333,8 +337,14 @@ def _pdf_paragraph_ends(items: list) -> list[SourceLine]:
             out.append(SourceLine(text, page, True, where))
             continue
         nxt = items[i + 1] if i + 1 < len(items) else None
-        if nxt is None or not isinstance(nxt, _PdfLine) or short(line) or (uses_indent and indented(nxt)):
+        if nxt is None or not isinstance(nxt, _PdfLine) or (uses_indent and indented(nxt)):
             flag: bool | None = True
+        elif uses_indent and not (line.x1 < right - 4 * char) and not NUMBER_START.match(normalize_line(nxt.text)):
+            # A ragged right edge (Latin letters are narrower) is no paragraph end when the next line
+            # is not indented: in a document that indents its paragraphs, that line goes on.
+            flag = False
+        elif short(line):
+            flag = True
         else:
             flag = False if uses_indent else None
         out.append(SourceLine(line.text, line.page, flag))
