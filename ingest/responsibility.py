@@ -64,7 +64,11 @@ _ROLE_SUFFIX = re.compile(
 _ROLE_OF = {"牵头负责": "lead", "牵头落实": "lead", "牵头": "lead", "配合": "co", "参与": "co", "协同": "co",
             "协助": "co", "协办": "co"}
 _ROLE_BRACKET = re.compile(r"\s*[（(]\s*(牵头|负责|配合|参与|协同|协助)(?:单位|部门)?\s*[）)]")  # 区科协（牵头）
-_ANNOTATION = re.compile(r"[（(〈<【\[〔]\s*(?:含|包括|下同|以下简称)[^）)〉>】\]〕]*[）)〉>】\]〕]")
+_ANNOTATION = re.compile(
+    r"[（(〈<【\[〔]\s*(?:含|包括|下同|以下简称|持续|长期|逐年|\d{4}\s*年|\d{1,2}\s*月)[^）)〉>】\]〕]*[）)〉>】\]〕]")
+# When a note also says by when (完成时限：2025年底): that part names no unit.
+_DEADLINE = re.compile(r"[；;，,]?\s*(?:完成时限|完成时间|完成期限|时间节点|时限要求|时限|进度安排|实施期限)\s*[：:][^；;]*")
+_TIME_WORDS = re.compile(r"^(?:\d{4}\s*年|\d{1,2}\s*月|\d{4}[-—至]\d{4})|(?:持续推进|长期坚持|逐年推进|年底前|月底前|前完成|长期)$")
 _TOWNS = re.compile(r"(各?)镇街(?:道)?(?!办|[\u4e00-\u9fff]*局)")  # 各镇街 = 各镇、各街道
 _LOCAL_LIST = re.compile(r"^各[区县市镇乡街道（）()〔〕、]+(?:人民)?政府$")
 _WITH = re.compile(r"^(.+?)会同(.*?)(?:负责|落实|推进|实施)?$")  # X会同有关部门负责: X leads
@@ -313,7 +317,7 @@ def parse_note(body: str, resolver: UnitResolver, conventions: Conventions | Non
         if conventions is not None and conventions.read(sentence):
             for name in blanket_names(sentence):
                 _add(conventions.blanket_local, resolver.tidy(name))
-    units_text = _ANNOTATION.sub("", units_text)
+    units_text = _DEADLINE.sub("", _ANNOTATION.sub("", units_text))
     units_text = _TOWNS.sub(lambda m: f"{m.group(1)}镇、{m.group(1)}街道", _ROLE_BRACKET.sub(r"\1", units_text))
     first_leads = conventions is not None and conventions.first_leads
     comma_leads = conventions is not None and conventions.comma_leads
@@ -457,7 +461,7 @@ def _read_group(group: str, resolver: UnitResolver, out: NoteUnits,
         if is_local(item, resolver.level):
             _add(out.local, item)
             continue
-        if is_catch_all(item):
+        if is_catch_all(item) or _TIME_WORDS.search(item):
             _add(out.dropped, item)
             continue
         known_outer = resolver.registry is not None and resolver.resolve(name)[1]

@@ -284,3 +284,16 @@ def test_a_state_council_style_opinion(registry):
     assert (team.lead_units, team.co_units) == ([], ["人力资源社会保障部", "科技部", "中国科协"])
     assert (funds.lead_units, funds.co_units) == (["财政部"], [])
     assert (publicity.lead_units, publicity.co_units) == (["中国科协"], [])
+
+
+@pytest.mark.parametrize(
+    ("note", "lead", "co"),
+    [
+        ("牵头单位：市科技局；配合单位：市财政局；完成时限：2025年底", ["市科技局"], ["市财政局"]),
+        ("责任单位：市科技局，2025年12月底前完成", [], ["市科技局"]),
+        ("责任单位：市科技局（持续推进）", [], ["市科技局"]),
+    ],
+)
+def test_deadlines_written_into_a_note_are_no_units(note, lead, co):
+    units = parse_note(note, UnitResolver(None, "市", "某市"))
+    assert (units.lead, units.co) == (lead, co)
