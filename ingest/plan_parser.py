@@ -167,6 +167,7 @@ def _bare_names(paragraphs: list[Paragraph], prefix: str) -> set[str]:
 
 _ARTICLE = re.compile(r"^第\s*([一二三四五六七八九十]{1,3})\s*条\s*")
 # A lead-in label of an unnumbered paragraph: “一核”：以…  /  金融支持：发挥…
+_SUB_NUMBER = re.compile(r"^\s*(?:[（(]\s*\d{1,2}\s*[）)]|[\u2460-\u2473])\s*")
 _LEAD_IN = re.compile(r"^([^，。；：:,]{2,14})[：:]")
 
 _DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九", 0)}
@@ -468,8 +469,10 @@ class _Walker:
         title = body.split("。", 1)[0] if "。" in body else body.rstrip("；;，,。 ")
         if draft.heading:
             title = draft.heading
-        elif draft.number is None and (lead_in := _LEAD_IN.match(title)):
-            title = lead_in.group(1)  # “一核”：以…  ->  “一核”
+        elif draft.number is None:
+            title = _SUB_NUMBER.sub("", title)  # （2）开展活动 / ② 开展活动
+            if lead_in := _LEAD_IN.match(title):
+                title = lead_in.group(1)  # “一核”：以…  ->  “一核”
         if draft.heading:
             self.unnumbered += 1
             leaf = f"h{self.unnumbered}"
