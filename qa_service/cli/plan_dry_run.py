@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -84,12 +85,17 @@ def _print_report(report, err: bool = False) -> None:
 
 
 def _write(path: Path, data: bytes) -> None:
-    from qa_service.cli.plan_commands import _write_atomically
-
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
-        _write_atomically(path, data)
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
     except OSError as exc:
         fail(f"无法写入文件 {path}：{exc.strerror or exc}")
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 @eval_app.command("plans")
