@@ -14,10 +14,11 @@ every ingest keeps beside the plan (var/plans/<plan id>.report.json).
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from graph.fsutil import atomic_write_text
 
 _UNIT_END = re.compile(
     r"(?:局|委|部|办|会|联|协|中心|校|院|团|队|所|站|馆|台|行|司|处|科|厅|署|集团|公司|资本|政府|管委会|办公室|分局|分行|"
@@ -128,15 +129,7 @@ def save_report(data_dir: Path, report: ParseReport) -> Path:
     """Write the report beside the graph, atomically."""
     path = report_path(data_dir, report.plan_id)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(report.to_dict(), fh, ensure_ascii=False, indent=2)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    atomic_write_text(path, json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     return path
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
 from pathlib import Path
 
@@ -14,8 +13,9 @@ import typer
 from rich.table import Column, Table
 
 from graph.errors import GraphError
-from graph.export import TABLE_HEADER, export_plans, responsibility_table
+from graph.fsutil import atomic_write_bytes
 from graph.settings import Settings
+from graph.store.export import TABLE_HEADER, export_plans, responsibility_table
 from graph.unit_registry import UnitRegistry
 from qa_service.cli.base import console, err_console, eval_app, fail
 
@@ -85,17 +85,10 @@ def _print_report(report, err: bool = False) -> None:
 
 
 def _write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        atomic_write_bytes(path, data)
     except OSError as exc:
         fail(f"无法写入文件 {path}：{exc.strerror or exc}")
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 @eval_app.command("plans")

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from ingest.plan_report import load_report
 from qa_service.cli import app
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 NINGBO = ROOT / "tests" / "data" / "plans" / "real" / "ningbo_2026_opc.txt"
 runner = CliRunner(env={"COLUMNS": "200", "KEPU_GRAPH_URI": ""})
 
