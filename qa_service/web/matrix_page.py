@@ -12,6 +12,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from graph.records import MeasureRecord, PlanRecord
 from graph.store.export import JOINT_PREFIX, TABLE_HEADER, export_plans
+from ingest.plan_report import load_report
+from qa_service.http.deps import get_services
 from qa_service.web.catalog import Catalog
 from qa_service.web.plan_pages import catalog_or_error
 from qa_service.web.render import render
@@ -94,9 +96,17 @@ def matrix_page(request: Request, unit: str = "", chapter: str = ""):
     rows = [(plan, i, m) for plan in plans for i, m in enumerate(plan.measures, start=1)]
     query = {"unit": f.unit_query, "chapter": f.chapter or f.chapter_query}
     return render(request, "matrix.html", status_code=404 if f.problems else 200, f=f, rows=rows,
+                  reports=_reports(request, catalog),
                   header=TABLE_HEADER, joint_prefix=JOINT_PREFIX, chapters=catalog.chapters(),
                   units=[s.name for s in catalog.unit_summaries()], query=query,
                   several_plans=len(catalog.plans) > 1, has_plans=bool(catalog.plans))
+
+
+def _reports(request: Request, catalog: Catalog) -> list:
+    """Each ingested plan's parse report (what the parser was unsure of), where one was kept."""
+    data_dir = get_services(request).settings.data_dir
+    found = [(plan, load_report(data_dir, plan.id)) for plan in catalog.plans]
+    return [(plan, report) for plan, report in found if report is not None]
 
 
 def _download(request: Request, unit: str, chapter: str, fmt: str) -> Response:

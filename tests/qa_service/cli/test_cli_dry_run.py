@@ -85,3 +85,18 @@ def test_eval_plans_scores_a_directory_of_gold_files(tmp_path):
     assert summary["items"] == 101 and summary["units_exact"] == 101 and summary["lead_exact"] == 101
     result = kepu(tmp_path / "var", "eval", "plans", str(tmp_path))
     assert result.exit_code == 2 and ".gold.json" in result.output
+
+
+def test_the_report_kept_with_a_plan_is_shown_on_the_matrix_page(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from graph.settings import Settings
+    from qa_service.app import create_app
+
+    data = tmp_path / "var"
+    assert kepu(data, "ingest", "plan", str(NINGBO)).exit_code == 0
+    settings = Settings(data_dir=data, model_dir=data / "no-model")
+    with TestClient(create_app(settings)) as client:
+        page = client.get("/matrix")
+    assert page.status_code == 200
+    assert "解析报告" in page.text and "列第一位的为牵头单位" in page.text
