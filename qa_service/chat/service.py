@@ -20,6 +20,8 @@ ANSWER_CACHE_SIZE = 20_000  # answers remembered per generation of plans and mat
 _GREETING = re.compile(r"^(你好|您好|嗨|哈喽|在吗|在不在|早上好|晚上好|谢谢|多谢|感谢)[啊呀吗！!。.？?～~\s]*$")
 GREETING_ANSWER = "您好！我是科普政策问答助手。" + fmt.HINT
 # Messages that ask whether something is true, or pass on a warning: rumour-shaped.
+# "Yes, that one" after a suggestion (您说的是不是……？回复 1 查看): WeChat users reply with a digit.
+_ACCEPT = re.compile(r"^\s*(1|１|是|是的|对|对的|嗯|好|好的|要|查看)[。！!.～~\s]*$")
 _CLAIM = re.compile(r"是真的吗|真的假的|是不是真的|谣言|辟谣|会致癌|致癌吗|有毒吗|能治|转发|紧急通知|据说|网传|听说|朋友圈")
 
 
@@ -49,6 +51,9 @@ class ChatService:
     def answer(self, question: str, session_id: str | None = None, check: QuestionCheck | None = None) -> dict:
         """`check`: the question already checked by the caller (the HTTP edge), so it is checked once."""
         started = time.perf_counter()
+        accepted = self._accepted_suggestion(question, session_id)
+        if accepted is not None:
+            return accepted
         check = check if check is not None else check_question(question)
         if not check.ok:
             return _response("invalid", check.message)
@@ -84,7 +89,22 @@ class ChatService:
             body = _response("rumor", rumor.get("reply") or fmt.OOS_ANSWER, rumor.get("confidence") or 0.0,
                              not rumor.get("matched"), rumor=rumor)
         state = (result.state or {"intent": result.intent}) if rumor is None else {"intent": "rumor"}
+        if rumor is not None and rumor.get("suggestion"):
+            state["suggestion"] = rumor["suggestion"]  # a reply of "1" next turn gets its rebuttal
         return body, state
+
+    def _accepted_suggestion(self, question: str, session_id: str | None) -> dict | None:
+        """The suggested material's rebuttal when the asker answers "1" (yes) to "您说的是不是……？"."""
+        if not session_id or not isinstance(question, str) or not _ACCEPT.match(question):
+            return None
+        previous = self.sessions.get(session_id)
+        suggestion = (previous or {}).get("suggestion")
+        if not isinstance(suggestion, dict) or not suggestion.get("reply"):
+            return None
+        self.sessions.put(session_id, {"intent": "rumor", "question": question, "at": time.time()})
+        return _response("rumor", suggestion["reply"], 1.0, False,
+                         rumor={"matched": True, "level": "accepted_suggestion", "reply": suggestion["reply"],
+                                "materials": [{"id": suggestion.get("id"), "title": suggestion.get("title")}]})
 
     def _generation(self) -> tuple | None:
         """The data answers come from now: the policy index and the rumour checker's index and
@@ -122,6 +142,9 @@ class ChatService:
         if rumor.get("matched") and rumor_conf >= self.params.get("rumor_min_confidence", 0.5) \
                 and rumor_conf > policy_conf + self.params.get("rumor_margin", 0.0):
             return rumor
+        if result.abstained and rumor.get("level") == "suggested":
+            # "您说的是不是……？": better than a policy decline, never a verdict, and still unanswered
+            return self._log_unanswered(raw, checked)
         if result.abstained and _CLAIM.search(text):
             # A claim to verify with no vetted material: the rumour side's honest "not yet checked"
             # reply, and the question goes to its log for the science team.

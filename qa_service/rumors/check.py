@@ -26,6 +26,8 @@ from graph.settings import Settings
 from graph.text_normalizer import normalize
 from qa_service.rumors.calibration import Calibration, candidate_features, load_calibration
 from qa_service.rumors.retrieval import FusionConfig, HybridRetriever, Retrieval
+from qa_service.rumors.decision import CONFIRMED, MAX_ANSWERS, SUGGESTED, Pick, answers, picks
+from qa_service.rumors.pair import PairScorer, load_pair_scorer
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,7 @@ NO_MATERIAL_REPLY = (
     "kepu 暂时还没有经过核实的相关科普材料，无法判断这条说法的真假。"
     "您的问题已记录，我们会转给科普团队核实补充。在权威信息发布前，建议不轻信、不转发。"
 )
+SUGGESTION_REPLY = "您说的是不是“{title}”？回复 1 查看核实结果。"
 LINKS_ONLY_REPLY = (
     "您发来的内容只有链接或网页代码，kepu 无法打开链接核实。"
     "请把需要核实的说法直接用文字发给我们。"
@@ -86,10 +89,19 @@ class RumorResult:
     confidence: float = 0.0
     query: str = ""  # the normalised sentence or clause that was matched
     ranking: list[str] = field(default_factory=list)  # material ids, best first (also when abstaining)
+    level: str = ""  # "confirmed", "suggested" or "none" (pair decision); "" under the calibration
+    suggestion: MaterialMatch | None = None  # level "suggested": the material asked about, never a verdict
+    suggestion_reply: str = ""  # the rebuttal to give if the asker says yes
 
     def to_json(self) -> dict:
-        return {"matched": self.matched, "verdict": self.verdict, "reply": self.reply,
+        body = {"matched": self.matched, "verdict": self.verdict, "reply": self.reply,
                 "materials": [asdict(m) for m in self.materials], "confidence": round(self.confidence, 4)}
+        if self.level:
+            body["level"] = self.level
+        if self.suggestion is not None:
+            body["suggestion"] = {"id": self.suggestion.id, "title": self.suggestion.title,
+                                  "reply": self.suggestion_reply}
+        return body
 
 
 def check_input(text: str | None) -> str:
@@ -152,13 +164,16 @@ class RumorChecker:
 
     def __init__(self, handle: IndexHandle | PassageIndex, encoder=None, *,
                  encoder_factory: Callable[[], object] | None = None, calibration: Calibration | None = None,
-                 unanswered: UnansweredLog | None = None):
+                 unanswered: UnansweredLog | None = None, pair: PairScorer | None | bool = True):
+        """`pair`: the pair scorer (qa_service.rumors.pair); True loads the committed one, None or
+        False decides with the calibration alone."""
         self._handle = handle
         self._encoder = encoder
         self._encoder_factory = encoder_factory
         self._encoder_lock = threading.Lock()
         self.calibration = calibration or load_calibration()
         self.retriever = HybridRetriever(self.calibration.fusion)
+        self.pair = load_pair_scorer() if pair is True else (pair or None)
         self.unanswered = unanswered
         # Checked messages of the current index and calibration: a rumour going round arrives
         # thousands of times in the same words, and each check costs a model call and a retrieval.
@@ -198,15 +213,19 @@ class RumorChecker:
 
     # -- checking ----------------------------------------------------------------------------
     def gather(self, query: str, fusion: FusionConfig | None = None, statuses: frozenset[str] = PUBLIC,
-               index: PassageIndex | None = None, exclude: frozenset[str] = frozenset()) -> list[ClauseEvidence]:
+               index: PassageIndex | None = None, exclude: frozenset[str] = frozenset(),
+               features: bool = True) -> list[ClauseEvidence]:
         """Retrieval and features of the top candidates for each clause of a normalised message;
-        `exclude` leaves materials out as if they did not exist (evaluation)."""
+        `exclude` leaves materials out as if they did not exist (evaluation); `features=False`
+        skips the calibration's features (the pair decision does not use them)."""
         index = index or self.index()
         clauses = _likely_clauses(index, split_clauses(query))
         tokens = [index.tokenizer.tokens(c) for c in clauses]
         retrievals = self.retriever.retrieve(index, self.encode(clauses), tokens, statuses, fusion, RANKED,
                                              exclude=exclude)
         terms = self.terms(index)
+        if not features:
+            return [ClauseEvidence(clause, retrieval, []) for clause, retrieval in zip(clauses, retrievals, strict=True)]
         # Only the top candidate decides; the others are scored if and when an answer is given.
         return [ClauseEvidence(clause, retrieval, [candidate_features(index, retrieval, cand, clause, terms)
                                                    for cand in retrieval.candidates[:1]])
@@ -230,7 +249,7 @@ class RumorChecker:
         if not query:
             return RumorResult(matched=False, verdict=None, reply=LINKS_ONLY_REPLY)
         index = self.index()
-        generation = (index, self.calibration)
+        generation = (index, self.calibration, self.pair)
         result = self._results.lookup(generation, query) if fusion is None else None
         if result is None:
             result = self._check(index, query, fusion)
@@ -250,6 +269,8 @@ class RumorChecker:
             self.unanswered.record(query, result.ranking[0] if result.ranking else None, result.confidence)
 
     def _check(self, index: PassageIndex, query: str, fusion: FusionConfig | None) -> RumorResult:
+        if self._pair_for(index) is not None and fusion is None:
+            return self._check_pairs(index, query)
         best, probs = self.best_clause(self.gather(query, fusion, index=index))
         ranking = [c.material_id for c in best.retrieval.candidates]
         confidence = probs[0] if probs else 0.0
@@ -273,13 +294,76 @@ class RumorChecker:
                                                                                top.source),
                            materials=matches, confidence=confidence, query=best.clause, ranking=ranking)
 
+    def _pair_for(self, index: PassageIndex) -> PairScorer | None:
+        """The pair scorer if it was fitted for this index's vectors (same model, same width)."""
+        if self.pair is None or self.pair.model.dim != index.vectors.shape[1]:
+            return None
+        return self.pair
+
+    def _match(self, index: PassageIndex, pick: Pick) -> MaterialMatch:
+        record = index.materials[pick.material_id]
+        cand = pick.candidate
+        passage = index.entries[cand.best_passage].text if cand.best_passage >= 0 else record.summary
+        return MaterialMatch(id=record.id, title=record.title, verdict=record.verdict, summary=record.summary,
+                             score=round(pick.probability, 4), passage=passage, source=record.source)
+
+    def scored_picks(self, index: PassageIndex, query: str, evidence: list[ClauseEvidence] | None = None
+                     ) -> list[Pick]:
+        """Every checked clause's pair-decision pick, best first."""
+        evidence = evidence if evidence is not None else self.gather(query, index=index, features=False)
+        return picks(self.pair.model, self.pair.decision, index, self.terms(index), evidence)
+
+    def _calibrated_picks(self, evidence: list[ClauseEvidence]) -> list[Pick]:
+        """The clauses whose top candidate the calibration confirms, best first, as picks."""
+        out = []
+        for i, ev in enumerate(evidence):
+            if ev.features and ev.retrieval.candidates:
+                p = self.calibration.probability(ev.features[0])
+                if p >= self.calibration.threshold:
+                    out.append(Pick(i, ev.clause, ev.retrieval.candidates[0], ev.features[0], p,
+                                    [c.material_id for c in ev.retrieval.candidates]))
+        return sorted(out, key=lambda p: -p.probability)
+
+    def _check_pairs(self, index: PassageIndex, query: str) -> RumorResult:
+        """Two levels. Confirmed: what the calibration confirms (as before), then what the pair
+        decision confirms, one rebuttal per rumour the message carries; otherwise the pair
+        decision's suggestion ("您说的是不是……？"), never a verdict; otherwise nothing."""
+        evidence = self.gather(query, index=index)
+        scored = self.scored_picks(index, query, evidence)
+        confirmed, seen = [], set()
+        for pick in [*self._calibrated_picks(evidence), *answers(self.pair.decision, scored)]:
+            if pick.material_id not in seen and len(confirmed) < MAX_ANSWERS:
+                confirmed.append(pick)
+                seen.add(pick.material_id)
+        if confirmed:
+            matches = [self._match(index, p) for p in confirmed]
+            reply = "\n\n".join(build_reply(m.verdict, m.title, m.summary, m.source) for m in matches)
+            return RumorResult(matched=True, verdict=matches[0].verdict, reply=reply, materials=matches,
+                               confidence=confirmed[0].probability, query=confirmed[0].clause,
+                               ranking=confirmed[0].ranking, level=CONFIRMED)
+        if not scored:
+            return RumorResult(matched=False, verdict=None, reply=NO_MATERIAL_REPLY, level="none")
+        top = scored[0]
+        if self.pair.decision.level(top.probability) == SUGGESTED:
+            match = self._match(index, top)
+            return RumorResult(matched=False, verdict=None, reply=SUGGESTION_REPLY.format(title=match.title),
+                               confidence=top.probability, query=top.clause, ranking=top.ranking, level=SUGGESTED,
+                               suggestion=match, suggestion_reply=build_reply(match.verdict, match.title,
+                                                                              match.summary, match.source))
+        return RumorResult(matched=False, verdict=None, reply=NO_MATERIAL_REPLY, confidence=top.probability,
+                           query=top.clause, ranking=top.ranking, level="none")
+
     def looks_like_rumor(self, text: str) -> float:
         """How confident we are that vetted material answers `text` (0..1); never logs, never raises."""
         try:
             query = normalize(check_input(text))
             if not query:
                 return 0.0
-            _, probs = self.best_clause(self.gather(query))
+            evidence = self.gather(query)
+            _, probs = self.best_clause(evidence)
+            if self._pair_for(self.index()) is not None:
+                scored = self.scored_picks(self.index(), query, evidence)
+                return max([probs[0] if probs else 0.0, *(p.probability for p in scored[:1])])
         except (InvalidText, GraphError):
             return 0.0
         return probs[0] if probs else 0.0

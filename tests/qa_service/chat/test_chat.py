@@ -179,3 +179,41 @@ def test_follow_ups_are_answered_from_the_conversation_not_the_cache():
     alone = chat.answer("那牵头的是哪个单位？")
     assert follow["measures"] and follow["measures"][0]["title"] == "强化科普教育基地建设"
     assert alone != follow
+
+
+@dataclass
+class SuggestingChecker:
+    """A checker that is not sure: it suggests the material it thinks the asker means."""
+
+    calls: list = field(default_factory=list)
+
+    def check(self, text: str, log_unanswered: bool = True):
+        self.calls.append(text)
+        return SuggestionResult()
+
+
+@dataclass
+class SuggestionResult:
+    def to_json(self) -> dict:
+        return {"matched": False, "verdict": None, "level": "suggested", "confidence": 0.4, "materials": [],
+                "reply": "您说的是不是“喝醋能软化血管吗？”？回复 1 查看核实结果。",
+                "suggestion": {"id": "health-vinegar-soften-vessels", "title": "喝醋能软化血管吗？",
+                               "reply": "【谣言】喝醋能软化血管吗？\n醋不能软化血管。（依据：中国营养学会）"}}
+
+
+def test_a_suggestion_is_a_question_back_and_reply_1_gets_the_rebuttal():
+    chat = service(SuggestingChecker())
+    first = chat.answer("厨房里那瓶酸的每天喝一小盅血管就软了", session_id="openid-1")
+    assert first["intent"] == "rumor" and first["abstained"], "a suggestion is never a verdict"
+    assert first["answer"].startswith("您说的是不是") and "回复 1" in first["answer"]
+    second = chat.answer("1", session_id="openid-1")
+    assert second["intent"] == "rumor" and not second["abstained"]
+    assert second["answer"].startswith("【谣言】喝醋能软化血管吗？"), "reply 1 should give the suggested rebuttal"
+    third = chat.answer("1", session_id="openid-1")
+    assert "【谣言】" not in third["answer"], "the suggestion is used once; a second 1 is a new message"
+
+
+def test_reply_1_without_a_suggestion_is_an_ordinary_message():
+    chat = service(SuggestingChecker())
+    body = chat.answer("1", session_id="openid-2")
+    assert "【谣言】" not in body["answer"]

@@ -1,0 +1,168 @@
+"""Two-level decision from pair scores: confirmed (the rebuttal), suggested (a question back), or nothing.
+
+For each checked clause of a message the top CANDIDATES materials of the retrieval are read
+together with it (qa_service.rumors.pair). Each candidate is described by features that do not
+count shared words — its pair logit and how far it stands above the clause's other candidates,
+its cosine and cosine gap, its card's cosine, how strongly the clause evokes the least evoked key
+word of its best claim (graph.search.claim_terms, by vectors), its retrieval rank — and a small logistic
+model turns them into the probability that it is the material that answers the message. The most
+probable candidate is the clause's pick, so the decision also reorders the shortlist.
+
+- confirmed: probability >= `confirm`: the rebuttal is given, as a verdict;
+- suggested: probability >= `suggest`: "您说的是不是‘……’？" with the material's title, never a verdict;
+- otherwise: no vetted material (the message is logged for staff).
+
+A forwarded message can carry several rumours: every clause whose pick is confirmed for a
+different material is answered (at most MAX_ANSWERS).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from qa_service.rumors.pair import CANDIDATES, PairModel, candidate_logits
+
+DECISION_FEATURES = ("pair", "pair_gap", "dense", "dense_gap", "card", "key_min", "rank")
+MAX_ANSWERS = 2
+CONFIRMED, SUGGESTED, NONE = "confirmed", "suggested", "none"
+
+
+@dataclass
+class Pick:
+    """The best candidate of one clause under the pair model."""
+
+    clause_index: int
+    clause: str
+    candidate: object  # material_retrieval.Candidate
+    features: dict[str, float]
+    probability: float = 0.0
+    ranking: list[str] = field(default_factory=list)  # material ids, pair-reordered top then the rest
+
+    @property
+    def material_id(self) -> str:
+        return self.candidate.material_id
+
+
+@dataclass
+class Decision:
+    """Logistic model over DECISION_FEATURES and the two thresholds."""
+
+    mean: list[float] = field(default_factory=lambda: [0.0] * len(DECISION_FEATURES))
+    scale: list[float] = field(default_factory=lambda: [1.0] * len(DECISION_FEATURES))
+    coef: list[float] = field(default_factory=lambda: [1.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0])
+    intercept: float = 0.0
+    confirm: float = 0.5
+    suggest: float = 0.2
+    # The reranker: which of a clause's candidates is the one (fitted on every candidate); the
+    # model above says how far that pick can be trusted (fitted on picks only).
+    rank_coef: list[float] = field(default_factory=lambda: [1.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0])
+
+    def probability(self, feats: dict[str, float]) -> float:
+        z = self.intercept + self._z(feats, self.coef)
+        return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+
+    def rank_score(self, feats: dict[str, float]) -> float:
+        return self._z(feats, self.rank_coef)
+
+    def _z(self, feats: dict[str, float], coef: list[float]) -> float:
+        return sum(
+            c * (feats[n] - m) / (s or 1.0)
+            for n, m, s, c in zip(DECISION_FEATURES, self.mean, self.scale, coef, strict=True)
+        )
+
+    def level(self, probability: float) -> str:
+        if probability >= self.confirm:
+            return CONFIRMED
+        return SUGGESTED if probability >= self.suggest else NONE
+
+    def to_json(self) -> dict:
+        return {
+            "features": list(DECISION_FEATURES),
+            "mean": self.mean,
+            "scale": self.scale,
+            "coef": self.coef,
+            "intercept": self.intercept,
+            "rank_coef": self.rank_coef,
+            "confirm": self.confirm,
+            "suggest": self.suggest,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Decision:
+        if tuple(data.get("features", ())) != DECISION_FEATURES:
+            raise ValueError(f"decision features must be {DECISION_FEATURES}")
+        return cls(
+            mean=[float(x) for x in data["mean"]],
+            scale=[float(x) for x in data["scale"]],
+            coef=[float(x) for x in data["coef"]],
+            intercept=float(data["intercept"]),
+            confirm=float(data["confirm"]),
+            suggest=float(data["suggest"]),
+            rank_coef=[float(x) for x in data["rank_coef"]],
+        )
+
+
+def clause_candidates(
+    model: PairModel, index, terms, clause_index: int, clause: str, retrieval, k: int = CANDIDATES
+) -> list[Pick]:
+    """Each of a clause's top-k candidates read together with it, with its decision features."""
+    cands = retrieval.candidates[:k]
+    if not cands or retrieval.vector is None:
+        return []
+    vector = retrieval.vector
+    logits = candidate_logits(model, index, terms, vector, [c.ordinal for c in cands])
+    dense = np.array([c.dense for c in cands])
+    cards = terms.card_scores([c.ordinal for c in cands], vector) if terms is not None else dense
+    out = []
+    for j, cand in enumerate(cands):
+        others = np.delete(np.arange(len(cands)), j)
+        key_min = terms.term_support(index, cand.ordinal, vector, clause)[1] if terms is not None else 0.0
+        feats = {
+            "pair": float(logits[j]),
+            "pair_gap": float(logits[j] - logits[others].max()) if len(others) else 5.0,
+            "dense": float(dense[j]),
+            "dense_gap": float(dense[j] - dense[others].max()) if len(others) else 0.05,
+            "card": float(cards[j]),
+            "key_min": float(key_min),
+            "rank": 1.0 / (j + 1),
+        }
+        out.append(Pick(clause_index, clause, cand, feats))
+    order = np.argsort(-logits, kind="stable")
+    ranking = [cands[j].material_id for j in order] + [c.material_id for c in retrieval.candidates[k:]]
+    for p in out:
+        p.ranking = ranking
+    return out
+
+
+def picks(model: PairModel, decision: Decision, index, terms, evidence) -> list[Pick]:
+    """Each clause's best candidate under the decision model, best first (evidence:
+    rumor_check.ClauseEvidence list); a pick's ranking puts it first."""
+    out = []
+    for i, ev in enumerate(evidence):
+        cands = clause_candidates(model, index, terms, i, ev.clause, ev.retrieval)
+        if cands:
+            order = sorted(cands, key=lambda p: -decision.rank_score(p.features))
+            best = order[0]
+            best.probability = decision.probability(best.features)
+            rest = [c.material_id for c in order[1:]]
+            best.ranking = [
+                best.material_id,
+                *rest,
+                *(m for m in best.ranking if m not in rest and m != best.material_id),
+            ]
+            out.append(best)
+    out.sort(key=lambda p: -p.probability)
+    return out
+
+
+def answers(decision: Decision, scored: list[Pick]) -> list[Pick]:
+    """The confirmed picks for distinct materials, best first, at most MAX_ANSWERS."""
+    out, seen = [], set()
+    for pick in scored:
+        if decision.level(pick.probability) == CONFIRMED and pick.material_id not in seen:
+            out.append(pick)
+            seen.add(pick.material_id)
+    return out[:MAX_ANSWERS]

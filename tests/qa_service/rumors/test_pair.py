@@ -1,0 +1,87 @@
+"""Pair model and two-level decision: file format, features, levels, several rumours, fitting."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from qa_service.rumors.decision import CONFIRMED, NONE, SUGGESTED, Decision, Pick, answers
+from qa_service.rumors.pair import PairModel, PairScorer, load_pair_scorer, pair_features
+from qa_service.evaluation.rumor_pair_fit import fit_pair
+
+
+def _unit(v):
+    v = np.asarray(v, dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+def test_pair_features_read_both_vectors_together():
+    q, c = _unit([1, 0, 0, 1]), _unit([[1, 0, 1, 0], [0, 1, 0, 0]])
+    x = pair_features(q, c)
+    assert x.shape == (2, 9)
+    assert np.allclose(x[:, :4], q * c) and np.allclose(x[:, 4:8], np.abs(q - c))
+    assert np.allclose(x[:, 8], c @ q)
+
+
+def test_a_fitted_pair_model_separates_same_claim_from_another_claim():
+    rng = np.random.default_rng(0)
+    dim, rows, labels = 8, [], []
+    for _ in range(200):
+        q = _unit(rng.normal(size=dim))
+        same = _unit(q + 0.2 * rng.normal(size=dim))
+        other = _unit(rng.normal(size=dim))
+        rows += [pair_features(q, same[None])[0], pair_features(q, other[None])[0]]
+        labels += [1.0, 0.0]
+    model = fit_pair(np.array(rows, dtype=np.float64), np.array(labels), l2=1.0)
+    q = _unit(rng.normal(size=dim))
+    same, other = _unit(q + 0.2 * rng.normal(size=dim)), _unit(rng.normal(size=dim))
+    logits = model.logits(q, np.stack([same, other]))
+    assert logits[0] > 0 > logits[1], f"same claim should score above 0 and another below, got {logits}"
+
+
+def test_pair_scorer_round_trips_through_its_json_file(tmp_path):
+    model = PairModel(np.zeros(9, np.float32), np.ones(9, np.float32), np.arange(9, dtype=np.float32), -0.5)
+    path = tmp_path / "pair.json"
+    PairScorer(model, Decision(confirm=0.8, suggest=0.3), {"fitted_on": "x"}).save(path)
+    loaded = load_pair_scorer(path)
+    assert loaded.model.dim == 4 and loaded.decision.confirm == 0.8 and loaded.decision.suggest == 0.3
+    assert np.allclose(loaded.model.coef, model.coef) and loaded.info == {"fitted_on": "x"}
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "not json",
+        json.dumps(
+            {"pair": {"dim": 4, "mean": [0], "scale": [1], "coef": [1], "intercept": 0}, "decision": {}}
+        ),
+    ],
+)
+def test_a_bad_pair_file_turns_the_pair_scorer_off(tmp_path, content):
+    path = tmp_path / "pair.json"
+    path.write_text(content, encoding="utf-8")
+    assert load_pair_scorer(path) is None
+    assert load_pair_scorer(tmp_path / "missing.json") is None
+
+
+def test_levels_follow_the_two_thresholds():
+    decision = Decision(confirm=0.7, suggest=0.3)
+    assert decision.level(0.9) == CONFIRMED
+    assert decision.level(0.5) == SUGGESTED
+    assert decision.level(0.1) == NONE
+
+
+def _pick(material: str, probability: float, clause: int = 0) -> Pick:
+    return Pick(clause, f"clause {clause}", SimpleNamespace(material_id=material), {}, probability)
+
+
+def test_a_message_with_two_rumours_gets_both_confirmed_answers_once_each():
+    decision = Decision(confirm=0.7, suggest=0.3)
+    scored = [_pick("a", 0.95, 1), _pick("a", 0.9, 0), _pick("b", 0.8, 2), _pick("c", 0.5, 3)]
+    got = answers(decision, scored)
+    assert [p.material_id for p in got] == ["a", "b"], (
+        "each confirmed material once; a suggestion is no answer"
+    )
