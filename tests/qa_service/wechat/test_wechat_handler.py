@@ -144,3 +144,21 @@ def test_without_app_secret_a_late_answer_gets_a_polite_note(tmp_path, platform)
 def test_the_default_budget_leaves_room_before_wechats_5_seconds(tmp_path, platform):
     app = wechat_app(settings_for(tmp_path, platform), FakeChat())
     assert next(iter(app.dependency_overrides.values()))().handler.budget <= 4.5
+
+
+def test_a_suggestion_in_wechat_is_answered_by_replying_1(tmp_path, platform):
+    """"您说的是不是……？回复 1" then "1" from the same openid gets the rebuttal; another user's 1 does not."""
+    from qa_service.chat.service import ChatService
+    from qa_service.chat.sessions import InMemorySessionStore
+    from tests.qa_service.chat.test_chat import POLICY, SuggestingChecker
+
+    chat = ChatService(POLICY, InMemorySessionStore(), SuggestingChecker())
+    with TestClient(wechat_app(settings_for(tmp_path, platform), chat)) as client:
+        def send(openid: str, text: str, msg_id: str) -> str:
+            xml = platform.text(openid, text, msg_id=msg_id)
+            return platform.read_reply(client.post("/wechat", **platform.request(xml)).text).content
+
+        first = send(OPENID, "厨房里那瓶酸的每天喝一小盅血管就软了", "2001")
+        assert first.startswith("您说的是不是") and "回复 1" in first
+        assert "【谣言】" not in send("oSomeoneElse", "1", "2002"), "a suggestion belongs to its own conversation"
+        assert "【谣言】喝醋能软化血管吗？" in send(OPENID, "1", "2003")
