@@ -30,12 +30,19 @@ from graph.search.passage_index import IndexHandle
 from graph.settings import BUNDLED_MATERIALS_DIR, PROJECT_ROOT, Settings
 from graph.text_normalizer import normalize
 from ingest.corpus_indexer import build_index
-from qa_service.rumors.retrieval import FusionConfig
+from qa_service.evaluation.rumor_eval import (
+    Query,
+    decide,
+    fit_calibration,
+    gather,
+    load_queries,
+    synthetic_uncovered,
+)
+from qa_service.evaluation.rumor_pair_fit import Asked, fit_all, score_picks
 from qa_service.rumors.calibration import load_calibration
 from qa_service.rumors.check import RumorChecker
 from qa_service.rumors.decision import CONFIRMED, SUGGESTED
-from qa_service.evaluation.rumor_eval import Query, decide, fit_calibration, gather, load_queries, synthetic_uncovered
-from qa_service.evaluation.rumor_pair_fit import Asked, fit_all, score_picks
+from qa_service.rumors.retrieval import FusionConfig
 
 log = logging.getLogger("rumor_pair_eval")
 DATA = PROJECT_ROOT / "tests" / "data"

@@ -25,9 +25,9 @@ from graph.search.passage_index import IndexHandle, PassageIndex
 from graph.settings import Settings
 from graph.text_normalizer import normalize
 from qa_service.rumors.calibration import Calibration, candidate_features, load_calibration
-from qa_service.rumors.retrieval import FusionConfig, HybridRetriever, Retrieval
 from qa_service.rumors.decision import CONFIRMED, MAX_ANSWERS, SUGGESTED, Pick, answers, picks
 from qa_service.rumors.pair import PairScorer, load_pair_scorer
+from qa_service.rumors.retrieval import FusionConfig, HybridRetriever, Retrieval
 
 log = logging.getLogger(__name__)
 

@@ -186,10 +186,14 @@ class SuggestingChecker:
     """A checker that is not sure: it suggests the material it thinks the asker means."""
 
     calls: list = field(default_factory=list)
+    logged: list = field(default_factory=list)
 
     def check(self, text: str, log_unanswered: bool = True):
         self.calls.append(text)
         return SuggestionResult()
+
+    def log_unanswered(self, text: str, result) -> None:
+        self.logged.append(text)
 
 
 @dataclass
@@ -202,9 +206,11 @@ class SuggestionResult:
 
 
 def test_a_suggestion_is_a_question_back_and_reply_1_gets_the_rebuttal():
-    chat = service(SuggestingChecker())
+    checker = SuggestingChecker()
+    chat = service(checker)
     first = chat.answer("厨房里那瓶酸的每天喝一小盅血管就软了", session_id="openid-1")
     assert first["intent"] == "rumor" and first["abstained"], "a suggestion is never a verdict"
+    assert checker.logged, "a suggested (not confirmed) claim still goes to the science team's log"
     assert first["answer"].startswith("您说的是不是") and "回复 1" in first["answer"]
     second = chat.answer("1", session_id="openid-1")
     assert second["intent"] == "rumor" and not second["abstained"]
