@@ -22,7 +22,8 @@ from pathlib import Path
 from bench.rumor_pair_eval import Corpus
 from graph.settings import BUNDLED_MATERIALS_DIR, PROJECT_ROOT, Settings
 from qa_service.evaluation.rumor_pair_fit import fit_all
-from qa_service.rumors.pair import PAIR_MODEL_PATH, PairScorer
+from qa_service.rumors.decision import PairScorer
+from qa_service.rumors.pair import PAIR_MODEL_PATH
 
 log = logging.getLogger("fit_rumor_pair")
 DEFAULT_L2 = 1000.0

@@ -25,8 +25,16 @@ from graph.search.passage_index import IndexHandle, PassageIndex
 from graph.settings import Settings
 from graph.text_normalizer import normalize
 from qa_service.rumors.calibration import Calibration, candidate_features, load_calibration
-from qa_service.rumors.decision import CONFIRMED, MAX_ANSWERS, SUGGESTED, Pick, answers, picks
-from qa_service.rumors.pair import PairScorer, load_pair_scorer
+from qa_service.rumors.decision import (
+    CONFIRMED,
+    MAX_ANSWERS,
+    SUGGESTED,
+    PairScorer,
+    Pick,
+    answers,
+    load_pair_scorer,
+    picks,
+)
 from qa_service.rumors.retrieval import FusionConfig, HybridRetriever, Retrieval
 
 log = logging.getLogger(__name__)
@@ -165,7 +173,7 @@ class RumorChecker:
     def __init__(self, handle: IndexHandle | PassageIndex, encoder=None, *,
                  encoder_factory: Callable[[], object] | None = None, calibration: Calibration | None = None,
                  unanswered: UnansweredLog | None = None, pair: PairScorer | None | bool = True):
-        """`pair`: the pair scorer (qa_service.rumors.pair); True loads the committed one, None or
+        """`pair`: the pair scorer (qa_service.rumors.pair, .decision); True loads the committed one, None or
         False decides with the calibration alone."""
         self._handle = handle
         self._encoder = encoder

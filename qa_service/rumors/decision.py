@@ -18,14 +18,20 @@ different material is answered (at most MAX_ANSWERS).
 
 from __future__ import annotations
 
+import json
+import logging
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
-from qa_service.rumors.pair import CANDIDATES, PairModel, candidate_logits
+from graph.fsutil import atomic_write_text
+from qa_service.rumors.pair import CANDIDATES, PAIR_MODEL_PATH, PairModel, candidate_logits
 
 DECISION_FEATURES = ("pair", "pair_gap", "dense", "dense_gap", "card", "key_min", "rank")
+log = logging.getLogger(__name__)
+
 MAX_ANSWERS = 2
 CONFIRMED, SUGGESTED, NONE = "confirmed", "suggested", "none"
 
@@ -166,3 +172,38 @@ def answers(decision: Decision, scored: list[Pick]) -> list[Pick]:
             out.append(pick)
             seen.add(pick.material_id)
     return out[:MAX_ANSWERS]
+
+
+@dataclass
+class PairScorer:
+    """The pair model and the two-level decision fitted with it (one file, one fit)."""
+
+    model: PairModel
+    decision: Decision
+    info: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {
+            "version": 1,
+            "pair": self.model.to_json(),
+            "decision": self.decision.to_json(),
+            "info": self.info,
+        }
+
+    def save(self, path: Path) -> None:
+        atomic_write_text(Path(path), json.dumps(self.to_json(), ensure_ascii=False) + "\n")
+
+
+def load_pair_scorer(path: Path | None = None) -> PairScorer | None:
+    """The committed pair scorer, or None (logged) when the file is missing or bad."""
+    path = Path(path or PAIR_MODEL_PATH)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return PairScorer(
+            PairModel.from_json(data["pair"]), Decision.from_json(data["decision"]), data.get("info", {})
+        )
+    except FileNotFoundError:
+        log.info("no rumour pair model at %s; the pair scorer is off", path)
+    except (ValueError, KeyError, TypeError) as exc:
+        log.error("rumour pair model %s is invalid (%s); the pair scorer is off", path, exc)
+    return None

@@ -20,10 +20,8 @@ The weights (2 x dim + 1 floats) are fitted by `bench/fit_rumor_pair.py` and sto
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
@@ -80,45 +78,6 @@ class PairModel:
             raise ValueError("pair model vectors must all have 2*dim+1 values")
         arrays[1][arrays[1] < 1e-9] = 1.0
         return cls(*arrays, intercept=float(data["intercept"]), info=data.get("info", {}))
-
-
-@dataclass
-class PairScorer:
-    """The pair model and the two-level decision fitted with it (one file, one fit)."""
-
-    model: PairModel
-    decision: object  # qa_service.rumors.decision.Decision
-    info: dict = field(default_factory=dict)
-
-    def to_json(self) -> dict:
-        return {
-            "version": 1,
-            "pair": self.model.to_json(),
-            "decision": self.decision.to_json(),
-            "info": self.info,
-        }
-
-    def save(self, path: Path) -> None:
-        from graph.fsutil import atomic_write_text
-
-        atomic_write_text(Path(path), json.dumps(self.to_json(), ensure_ascii=False) + "\n")
-
-
-def load_pair_scorer(path: Path | None = None) -> PairScorer | None:
-    """The committed pair scorer, or None (logged) when the file is missing or bad."""
-    from qa_service.rumors.decision import Decision
-
-    path = Path(path or PAIR_MODEL_PATH)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return PairScorer(
-            PairModel.from_json(data["pair"]), Decision.from_json(data["decision"]), data.get("info", {})
-        )
-    except FileNotFoundError:
-        log.info("no rumour pair model at %s; the pair scorer is off", path)
-    except (ValueError, KeyError, TypeError) as exc:
-        log.error("rumour pair model %s is invalid (%s); the pair scorer is off", path, exc)
-    return None
 
 
 def claim_rows(index, terms, ordinal: int) -> np.ndarray:

@@ -9,8 +9,17 @@ import numpy as np
 import pytest
 
 from qa_service.evaluation.rumor_pair_fit import fit_pair
-from qa_service.rumors.decision import CONFIRMED, NONE, SUGGESTED, Decision, Pick, answers
-from qa_service.rumors.pair import PairModel, PairScorer, load_pair_scorer, pair_features
+from qa_service.rumors.decision import (
+    CONFIRMED,
+    NONE,
+    SUGGESTED,
+    Decision,
+    PairScorer,
+    Pick,
+    answers,
+    load_pair_scorer,
+)
+from qa_service.rumors.pair import PairModel, pair_features
 
 
 def _unit(v):

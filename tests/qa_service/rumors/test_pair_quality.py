@@ -17,7 +17,7 @@ from graph.settings import BUNDLED_MATERIALS_DIR, PROJECT_ROOT, Settings
 from ingest.corpus_indexer import build_index
 from qa_service.evaluation.rumor_eval import load_queries
 from qa_service.rumors.check import LINKS_ONLY_REPLY, InvalidText, RumorChecker
-from qa_service.rumors.pair import load_pair_scorer
+from qa_service.rumors.decision import load_pair_scorer
 
 pytestmark = pytest.mark.slow
 
