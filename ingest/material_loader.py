@@ -24,10 +24,12 @@ ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _PARAGRAPH_GAP = re.compile(r"\n[ \t]*\n")
 _SENTENCE_END = re.compile(r"[。！？!?；;]+[”’」』）)]*|\n")
-SKIPPED_FILES = {"readme.md"}
+SKIPPED_FILES = {"readme.md", "review.md", "changelog.md"}  # staff notes, not materials
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_PASSAGE_CHARS = 320
+# An approved material's `source` names the document it rests on, not only a body: a 《title》.
+DOCUMENT_TITLE = re.compile(r"《[^《》]*\S[^《》]*》")
 
 
 @dataclass
@@ -94,6 +96,26 @@ def _date(meta: dict, name: str, file: str, required: bool) -> str:
     raise MaterialInvalid(file, name, f"日期“{value}”无效，应为 YYYY-MM-DD")
 
 
+def _source(meta: dict, file: str, approved: bool) -> str:
+    source = _text(meta, "source", file)
+    if approved and not DOCUMENT_TITLE.search(source):
+        raise MaterialInvalid(
+            file, "source",
+            f"“{source}”只写了机构，没有写明所依据的文件：请用《》写出文件名称，有文号或版本的一并写上，"
+            "例如：国家疾控局综合司、国家卫生健康委办公厅《狂犬病暴露预防处置工作规范（2023年版）》")
+    return source
+
+
+def _review_dates(meta: dict, file: str, approved: bool) -> tuple[str, str]:
+    reviewed_at = _date(meta, "reviewed_at", file, required=approved)
+    review_by = _date(meta, "review_by", file, required=False)
+    if review_by and not reviewed_at:
+        raise MaterialInvalid(file, "review_by", "已填写复核期限，但缺少 reviewed_at（上次审核日期）")
+    if review_by and review_by <= reviewed_at:
+        raise MaterialInvalid(file, "review_by", f"复核期限 {review_by} 应晚于审核日期 reviewed_at {reviewed_at}")
+    return reviewed_at, review_by
+
+
 def validate_material(meta: dict, body: str, file: str) -> MaterialRecord:
     """Check every front-matter field; raises MaterialInvalid naming the first bad field."""
     if not isinstance(meta, dict):
@@ -109,13 +131,14 @@ def validate_material(meta: dict, body: str, file: str) -> MaterialRecord:
     if not isinstance(bundled, bool):
         raise MaterialInvalid(file, "bundled_sample", "应为 true 或 false")
     approved = status == "approved"
+    reviewed_at, review_by = _review_dates(meta, file, approved)
     return MaterialRecord(
         id=material_id,
         title=_text(meta, "title", file),
         claims=_text_list(meta, "claims", file, required=True),
         verdict=_choice(meta, "verdict", file, VERDICTS),
         summary=_text(meta, "summary", file),
-        source=_text(meta, "source", file),
+        source=_source(meta, file, approved),
         status=status,
         updated_at=_date(meta, "updated_at", file, required=True),
         body=body,
@@ -124,7 +147,8 @@ def validate_material(meta: dict, body: str, file: str) -> MaterialRecord:
         url=url,
         # Only reviewed material may be approved: the reviewer is part of the public record.
         reviewed_by=_text(meta, "reviewed_by", file, required=approved),
-        reviewed_at=_date(meta, "reviewed_at", file, required=approved),
+        reviewed_at=reviewed_at,
+        review_by=review_by,
         bundled_sample=bundled,
     )
 

@@ -27,7 +27,7 @@ STATUSES = ("draft", "approved", "retired")
 # Front-matter keys in the order they are written back.
 FIELD_ORDER = (
     "id", "title", "claims", "verdict", "summary", "topics", "audience", "source", "url", "status",
-    "reviewed_by", "reviewed_at", "updated_at", "bundled_sample",
+    "reviewed_by", "reviewed_at", "review_by", "updated_at", "bundled_sample",
 )
 
 
@@ -40,7 +40,7 @@ class MaterialRecord:
     claims: list[str]
     verdict: str
     summary: str
-    source: str  # the authority the rebuttal rests on, e.g. 国家卫生健康委员会
+    source: str  # the document it rests on: 《title》 with 文号/edition, and the issuing body
     status: str  # draft | approved | retired
     updated_at: str  # ISO date
     body: str = ""
@@ -48,7 +48,8 @@ class MaterialRecord:
     audience: list[str] = field(default_factory=list)
     url: str = ""
     reviewed_by: str = ""
-    reviewed_at: str = ""
+    reviewed_at: str = ""  # ISO date of the last review against the source
+    review_by: str = ""  # ISO date by which it must be reviewed again ("" = no date set)
     bundled_sample: bool = False
     source_file: str = ""  # where it was read from
     body_offset: int = 0  # character offset of the body in the source file's text
@@ -64,7 +65,7 @@ class MaterialRecord:
             "summary": self.summary, "topics": list(self.topics), "audience": list(self.audience),
             "source": self.source, "url": self.url or None, "status": self.status,
             "reviewed_by": self.reviewed_by or None, "reviewed_at": self.reviewed_at or None,
-            "updated_at": self.updated_at, "bundled_sample": True if self.bundled_sample else None,
+            "review_by": self.review_by or None, "updated_at": self.updated_at, "bundled_sample": True if self.bundled_sample else None,
         }
         return {k: values[k] for k in FIELD_ORDER if values[k] is not None}
 

@@ -30,7 +30,9 @@ log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/admin", tags=["素材管理"])
 
 EDITABLE = ("title", "claims", "verdict", "summary", "topics", "audience", "source", "url", "status",
-            "reviewed_by", "reviewed_at", "body")
+            "reviewed_by", "reviewed_at", "review_by", "body")
+# An approval is a review; the material is due for its next one this many days later.
+REVIEW_INTERVAL_DAYS = 365
 
 
 def _current(services: Services, material_id: str) -> MaterialRecord | None:
@@ -51,12 +53,18 @@ def _payload(body: Any) -> dict:
     return body
 
 
+def _review_stamp(who: str) -> dict:
+    today = dt.date.today()
+    return {"reviewed_by": who, "reviewed_at": today.isoformat(),
+            "review_by": (today + dt.timedelta(days=REVIEW_INTERVAL_DAYS)).isoformat()}
+
+
 def _save(services: Services, who: str, action: str, before: MaterialRecord | None, meta: dict) -> JSONResponse:
     settings = services.settings
     meta = {**meta, "updated_at": dt.date.today().isoformat()}
     if meta.get("status") == "approved" and not meta.get("reviewed_by"):
         # Approving is the review: record who approved and when.
-        meta.update(reviewed_by=who, reviewed_at=dt.date.today().isoformat())
+        meta.update(_review_stamp(who))
     body = meta.pop("body", None)
     body = before.body if body is None and before is not None else (body or "")
     if not isinstance(body, str):
@@ -127,7 +135,7 @@ def set_status(material_id: str, who: AdminUser, services: ServicesDep, body: An
         return json_error(404, f"未找到素材 {material_id}。")
     meta = {**before.front_matter(), "body": before.body, "status": status}
     if status == "approved" and before.status != "approved":
-        meta.update(reviewed_by=who, reviewed_at=dt.date.today().isoformat())
+        meta.update(_review_stamp(who))
     return _save(services, who, "status", before, meta)
 
 

@@ -42,6 +42,8 @@ class SearchHit:
     url: str
     score: float
     snippet: str  # HTML: escaped text with <mark> around matched terms
+    reviewed_at: str = ""
+    review_by: str = ""
 
 
 @dataclass
@@ -190,4 +192,5 @@ class MaterialSearch:
         return SearchHit(id=record.id, title=record.title, verdict=record.verdict, summary=record.summary,
                          topics=list(record.topics), audience=list(record.audience), status=record.status,
                          updated_at=record.updated_at, source=record.source, url=record.url, score=score,
-                         snippet=highlight(text.replace("\n", " "), terms))
+                         snippet=highlight(text.replace("\n", " "), terms),
+                         reviewed_at=record.reviewed_at, review_by=record.review_by)

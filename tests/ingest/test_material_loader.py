@@ -25,7 +25,7 @@ verdict: 谣言
 summary: 醋进入人体后会被中和，不能软化血管。
 topics: [饮食健康]
 audience: 公众
-source: 中国营养学会
+source: 中国营养学会《中国居民膳食指南（2022）》
 status: approved
 reviewed_by: 王审核
 reviewed_at: 2024-01-01
@@ -70,7 +70,7 @@ def test_record_fields_are_normalised():
     (("id: test-item", "id: ../evil"), "id"),
     (("reviewed_by: 王审核\n", ""), "reviewed_by"),
     (('updated_at: "2024-01-03"', "updated_at: 昨天"), "updated_at"),
-    (("source: 中国营养学会", "source: ''"), "source"),
+    (("source: 中国营养学会《中国居民膳食指南（2022）》", "source: ''"), "source"),
     (("claims:\n  - 喝醋能软化血管", "claims: []"), "claims"),
     (("topics: [饮食健康]", "topics: [1, 2]"), "topics"),
 ])
@@ -110,3 +110,36 @@ def test_long_body_is_split_at_sentence_ends_within_the_limit():
     assert all(e - s <= MAX_PASSAGE_CHARS for s, e in spans)
     assert "".join(body[s:e] for s, e in spans) == body, "no text lost between passages"
     assert all(body[s:e].endswith("。") for s, e in spans[:-1]), "cuts fall on sentence ends"
+
+
+def test_approved_source_must_name_a_document():
+    text = GOOD.replace("source: 中国营养学会《中国居民膳食指南（2022）》", "source: 中国营养学会；国家卫生健康委员会")
+    with pytest.raises(MaterialInvalid) as err:
+        parse_material(text, "nodoc.md")
+    assert err.value.field == "source"
+    assert "nodoc.md" in err.value.user_message and "《" in err.value.problem
+    empty_title = GOOD.replace("《中国居民膳食指南（2022）》", "《 》")
+    with pytest.raises(MaterialInvalid):
+        parse_material(empty_title, "empty-title.md")
+    draft = text.replace("status: approved", "status: draft")
+    assert parse_material(draft, "draft.md").source == "中国营养学会；国家卫生健康委员会", "a draft may still lack it"
+
+
+def test_review_by_is_parsed_and_checked_against_reviewed_at():
+    record = parse_material(GOOD.replace("reviewed_at: 2024-01-01\n", "reviewed_at: 2024-01-01\nreview_by: 2025-01-01\n"),
+                            "x.md")
+    assert record.review_by == "2025-01-01"
+    assert record.front_matter()["review_by"] == "2025-01-01" and record.to_json()["review_by"] == "2025-01-01"
+    assert parse_material(GOOD, "x.md").review_by == "", "absent means no date set"
+    for bad, words in (("review_by: 明年", "日期"), ("review_by: 2023-12-31", "应晚于"), ("review_by: 2024-01-01", "应晚于")):
+        with pytest.raises(MaterialInvalid) as err:
+            parse_material(GOOD.replace("reviewed_at: 2024-01-01\n", f"reviewed_at: 2024-01-01\n{bad}\n"), "late.md")
+        assert err.value.field == "review_by" and words in err.value.problem
+        assert "late.md" in err.value.user_message
+
+
+def test_review_by_round_trips_through_markdown():
+    record = parse_material(GOOD.replace("reviewed_at: 2024-01-01\n", "reviewed_at: 2024-01-01\nreview_by: 2025-01-01\n"),
+                            "x.md")
+    again = parse_material(record.to_markdown(), "y.md")
+    assert (again.reviewed_at, again.review_by, again.source) == ("2024-01-01", "2025-01-01", record.source)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import replace
@@ -29,7 +30,7 @@ NEW_MATERIAL = {
     "summary": "醋进入人体后很快被中和，不能软化血管；血管硬化要靠控制血压、血脂和戒烟。",
     "topics": ["饮食健康"],
     "audience": ["老年人"],
-    "source": "中国营养学会",
+    "source": "中国营养学会《中国居民膳食指南（2022）》",
     "body": "醋的主要成分是醋酸，进入消化道后会被中和吸收，不会改变血管壁。",
 }
 
@@ -105,9 +106,12 @@ def test_approving_publishes_and_retiring_withdraws(client, settings):
     approved = client.post("/api/admin/materials/vinegar-vessels/status", json={"status": "approved"}, headers=AUTH)
     assert approved.status_code == 200, approved.text
     assert approved.json()["material"]["reviewed_by"] == "李编辑", "the approver is recorded as reviewer"
+    stamped = approved.json()["material"]
+    reviewed = dt.date.fromisoformat(stamped["reviewed_at"])
+    assert dt.date.fromisoformat(stamped["review_by"]) == reviewed + dt.timedelta(days=365), "next review in a year"
     result = _check(client, "每天喝醋能软化血管吗")
     assert result["matched"] and result["materials"][0]["id"] == "vinegar-vessels"
-    assert result["reply"].endswith("（依据：中国营养学会）")
+    assert result["reply"].endswith("（依据：中国营养学会《中国居民膳食指南（2022）》）")
 
     retired = client.post("/api/admin/materials/vinegar-vessels/status", json={"status": "retired"}, headers=AUTH)
     assert retired.status_code == 200
@@ -115,6 +119,17 @@ def test_approving_publishes_and_retiring_withdraws(client, settings):
     assert client.get("/api/materials/vinegar-vessels", headers=AUTH).status_code == 404, "retired: never public"
     actions = [e["action"] for e in client.get("/api/admin/audit", headers=AUTH).json()["entries"]]
     assert actions == ["status", "status", "create"]
+
+
+def test_approval_needs_a_source_document_and_valid_review_dates(client):
+    no_document = {**NEW_MATERIAL, "id": "no-document", "source": "中国营养学会"}
+    assert client.post("/api/admin/materials", json=no_document, headers=AUTH).status_code == 201, "a draft may lack it"
+    refused = client.post("/api/admin/materials/no-document/status", json={"status": "approved"}, headers=AUTH)
+    assert refused.status_code == 422
+    assert "source" in refused.json()["detail"] and "《》" in refused.json()["detail"]
+
+    bad_date = client.put("/api/admin/materials/garlic-virus", headers=AUTH, json={"review_by": "明年"})
+    assert bad_date.status_code == 422 and "review_by" in bad_date.json()["detail"]
 
 
 def test_update_of_bundled_material_is_saved_as_curated_copy(client, settings):

@@ -27,7 +27,7 @@ verdict: 谣言
 summary: 微波只让食物里的水分子振动发热，关掉后就没有微波了，食物不会带辐射。
 topics: [通信与辐射, 饮食健康]
 audience: [公众, 老年人]
-source: 中国疾病预防控制中心
+source: 中国疾病预防控制中心《微波炉科普》（测试用）
 status: approved
 reviewed_by: 张工
 reviewed_at: 2024-08-01

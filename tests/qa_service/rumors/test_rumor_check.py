@@ -48,7 +48,7 @@ def test_matching_claim_gets_the_materials_own_summary_and_source(checker):
     assert result.matched and result.verdict == "误导"
     assert result.materials[0].id == "overnight-dishes"
     assert result.reply.startswith("【误导】隔夜菜会致癌吗？\n")
-    assert result.reply.endswith("（依据：国家卫生健康委员会）")
+    assert result.reply.endswith("（依据：国家卫生健康委员会《隔夜菜科普》（测试用））")
     assert "亚硝酸盐" in result.reply
     payload = result.to_json()
     assert set(payload) == {"matched", "verdict", "reply", "materials", "confidence"}
@@ -225,7 +225,7 @@ def cli(data, monkeypatch):
 def test_cli_check_prints_the_reply_or_json(cli):
     plain = cli("check", "吃大蒜可以杀死新冠病毒吗")
     assert plain.exit_code == 0, plain.output
-    assert "【谣言】吃大蒜能杀死新冠病毒吗？" in plain.output and "（依据：世界卫生组织）" in plain.output
+    assert "【谣言】吃大蒜能杀死新冠病毒吗？" in plain.output and "（依据：世界卫生组织《新冠病毒谣言破解》（测试用））" in plain.output
 
     as_json = cli("check", "吃大蒜可以杀死新冠病毒吗", "--json")
     body = json.loads(as_json.output)

@@ -40,7 +40,7 @@ verdict: 谣言
 summary: '火灾逃生不要乘电梯。{XSS}'
 topics: [应急避险]
 audience: [公众]
-source: '应急管理部{XSS}'
+source: '应急管理部《测试文件》{XSS}'
 status: approved
 reviewed_by: 测试
 reviewed_at: 2024-01-01
