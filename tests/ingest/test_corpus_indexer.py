@@ -198,3 +198,13 @@ def test_cli_ingest_rejects_missing_directory(tmp_path, monkeypatch):
 
     assert result.exit_code == 2
     assert "素材目录不存在" in result.output
+
+
+def test_review_dates_travel_into_the_index_records(settings, corpus):
+    build_index(settings, FakeEncoder(), corpus)
+
+    index = PassageIndex.load(current_generation(settings.index_dir))
+    garlic = index.materials["garlic-virus"]
+    assert (garlic.reviewed_at, garlic.review_by) == ("2023-01-10", "2024-01-10")
+    assert garlic.to_json()["review_by"] == "2024-01-10"
+    assert index.materials["overnight-dishes"].review_by == "", "a material without one has no date, not a guess"
