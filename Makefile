@@ -32,7 +32,9 @@ $(MODEL_DIR)/.complete: $(VENV)/.installed graph/encoder/e5_conversion.py graph/
 model: $(MODEL_DIR)/.complete
 
 # Debian packages the tests drive: chromium for page tests, redis-server for multi-worker
-# tests, graphviz for graph pictures, a CJK font for screenshots, libGL/glib for OpenCV (OCR).
+# tests, graphviz for graph pictures, a CJK font for screenshots, libGL/glib for OpenCV (OCR),
+# postgresql for the team database's second backend (tests start a throwaway server; as root
+# it runs as `postgres`).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
@@ -41,6 +43,7 @@ system-deps:
 	fc-list 2>/dev/null | grep -qi wqy || missing="$$missing fonts-wqy-zenhei"; \
 	ldconfig -p 2>/dev/null | grep -q 'libGL.so.1 ' || missing="$$missing libgl1"; \
 	ldconfig -p 2>/dev/null | grep -q 'libglib-2.0.so.0 ' || missing="$$missing libglib2.0-0"; \
+	command -v pg_ctl >/dev/null || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \

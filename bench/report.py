@@ -161,6 +161,31 @@ def _plan_pages(t: _Table, r: dict) -> None:
               f"{scan['seconds_per_page']:.1f} s/page ({scan['seconds']:.0f} s)", "", None, scan.get("load_average"))
 
 
+def _team(t: _Table, r: dict) -> None:
+    speed = r.get("grouping_speed") or {}
+    if speed:
+        t.add("16", f"Queue grouping: {speed['messages']:,} unanswered messages ({speed['distinct_texts']} wordings; "
+              "vectors from recording time)", f"{speed['seconds']} s ({speed['groups']} groups)", "< 30 s",
+              speed["seconds"] < 30, r.get("load_average"))
+    for name, q in (r.get("grouping_quality") or {}).items():
+        c = q["chosen"]
+        t.add("16", f"Queue grouping quality, rumour {name} ({c['messages']} msgs, {c['materials']} materials, "
+              f"cosine {c['similarity']}; {'tuned' if name == 'set1' else 'held out'}): pairwise P / R / F1",
+              f"{c['precision']} / {c['recall']} / {c['f1']}", "", None, r.get("load_average"))
+    d = r.get("dashboard") or {}
+    if d:
+        t.add("16", f"Dashboard /team, {d['questions']:,} logged questions: page (p50 / max); page + its 5 SVG charts",
+              f"{d['page_uncached_ms']['p50']} / {d['page_uncached_ms']['max']} ms; {d['page_and_charts_ms']['p50']} ms",
+              "< 300 ms", d["page_uncached_ms"]["p50"] < 300, r.get("load_average"))
+    a = r.get("answering") or {}
+    if a:
+        off = [x["p99_ms"] for x in a["runs"] if x["log"] == "off"]
+        on = [x["p99_ms"] for x in a["runs"] if x["log"] == "on"]
+        t.add("16", f"Answering p99 under load, answer log off vs on ({a['requests_per_run']:,} requests per run, "
+              "2 runs each)", f"{' / '.join(map(str, off))} vs {' / '.join(map(str, on))} ms", "unchanged within noise",
+              None, a["runs"][-1].get("load_average"))
+
+
 def figures_table(results: dict) -> str:
     t = _Table()
     sections = (("2", "ingest", _ingest), ("3", "ask", _ask), ("5", "wechat", _wechat), ("6", "bolt", _bolt),
@@ -177,6 +202,8 @@ def figures_table(results: dict) -> str:
     if "plan_pages" in results:
         r = results["plan_pages"]
         t.error("13", "plans", r) if "error" in r else _plan_pages(t, r)
+    if "team" in results:
+        (t.error("16", "team", results["team"]) if "error" in results["team"] else _team(t, results["team"]))
     head = ["| Issue | Figure | Measured | Target | Met | Load avg (1 min) |", "|---|---|---|---|---|---|"]
     return "\n".join(head + t.rows)
 

@@ -35,6 +35,7 @@ GROUPS = {
     "wechat": ("bench.wechat_bench", "wechat", True),
     "bolt": ("bench.bolt_bench", "bolt", True),
     "load": ("bench.load_bench", "load", True),
+    "team": ("bench.team_bench", "team", True),
 }
 GROUP_TIMEOUT = 3600
 

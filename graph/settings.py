@@ -76,6 +76,12 @@ class Settings:
     # onnx-int8: ONNX with int8 MatMul weights, ~2x faster than fp32, cosine ~0.997 to torch, the
     # same answers on the question sets; onnx: fp32, identical to torch; torch: sentence-transformers.
     query_engine: str = "onnx-int8"
+    # The team database (graph/db): empty -> SQLite in the data directory.
+    database_url: str = field(default="", repr=False)
+    # Days a material may stay past its review_by date before it stops being served to the public.
+    review_grace_days: int = 30
+    session_hours: int = 12  # a team member's sign-in lasts this long
+    answer_log: bool = True  # log public answers for the team (queue, ratings, dashboard); off: KEPU_ANSWER_LOG=0
 
     @classmethod
     def from_env(cls, data_dir: str | Path | None = None) -> Settings:
@@ -101,6 +107,10 @@ class Settings:
             cors_origins=_env_list("KEPU_CORS_ORIGINS"),
             query_cache_size=_env_int("KEPU_QUERY_CACHE_SIZE", 20_000),
             query_engine=_env_choice("KEPU_QUERY_ENGINE", ("onnx-int8", "onnx", "torch")),
+            database_url=_env("KEPU_DATABASE_URL"),
+            review_grace_days=_env_int("KEPU_REVIEW_GRACE_DAYS", 30),
+            session_hours=_env_int("KEPU_SESSION_HOURS", 12) or 12,
+            answer_log=_env("KEPU_ANSWER_LOG", "1") not in ("0", "false", "no", "off"),
         )
 
     def with_data_dir(self, data_dir: str | Path) -> Settings:

@@ -15,13 +15,13 @@ from fastapi import FastAPI
 from graph import heap
 from graph.settings import Settings
 from qa_service.http.protections import install_protections
-from qa_service.routers import admin, health, materials, pages, policy, wechat
+from qa_service.routers import admin, health, materials, pages, policy, team, wechat
 from qa_service.services import Services, build_services
 
 log = logging.getLogger(__name__)
 GIL_SWITCH_SECONDS = 0.0005
 
-ROUTERS = (health, policy, materials, admin, wechat, pages)  # order matters only for the docs page
+ROUTERS = (health, policy, materials, admin, wechat, pages, team)  # order matters only for the docs page
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:

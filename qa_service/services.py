@@ -19,6 +19,7 @@ from qa_service.chat.session_factory import open_session_store
 from qa_service.chat.sessions import SessionStore
 from qa_service.policy.qa import PolicyQA, load_encoder
 from qa_service.policy.units import load_registry
+from qa_service.team.services import build_team
 from qa_service.web.graph_picture import SvgRenderer
 from qa_service.web.plan_source import PagesState, PlanSource
 from qa_service.wechat.endpoint import build_endpoint
@@ -41,6 +42,7 @@ class Services:
     wechat: object | None = None  # qa_service.wechat.endpoint.WeChatEndpoint
     pages: object | None = None  # qa_service.web.plan_source.PagesState
     registry: object | None = None  # graph.unit_registry.UnitRegistry, loaded once
+    team: object | None = None  # qa_service.team.services.Team: accounts, answer log, queue, review, pushes
     degraded: dict[str, str] = field(default_factory=dict)  # part -> why (English, for operators)
 
     @property
@@ -78,10 +80,11 @@ def build_services(settings: Settings, *, encoder=None, load_model: bool = True,
         log.warning("degraded: %s: %s", part, why)
     log.info("services ready in %.2fs (policy load %.2fs, index build %.2fs)", policy.stats["startup_seconds"],
              policy.stats["load_seconds"], policy.stats["build_seconds"])
+    wechat = build_endpoint(settings, chat, wechat_budget)
     return Services(settings=settings, policy=policy, chat=chat, sessions=sessions, material_index=handle,
-                    rumor=checker, search=search,
-                    wechat=build_endpoint(settings, chat, wechat_budget),
-                    pages=PagesState(PlanSource(settings, registry, policy), SvgRenderer()), registry=registry, degraded=degraded)
+                    rumor=checker, search=search, wechat=wechat,
+                    pages=PagesState(PlanSource(settings, registry, policy), SvgRenderer()), registry=registry,
+                    team=build_team(settings, checker, wechat), degraded=degraded)
 
 
 def _rumor_side(settings: Settings, encoder, degraded: dict[str, str]) -> tuple:

@@ -6,6 +6,9 @@ import os
 
 import pytest
 
+# The team database fixtures (`db_settings`, `database`: SQLite and a throwaway PostgreSQL).
+pytest_plugins = ["tests.support.database"]
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 

@@ -7,6 +7,8 @@
     kepu-backup/index/gen-.../...
     kepu-backup/materials/*.md       curated material (admin edits)
     kepu-backup/logs/*.jsonl         audit log, unanswered questions
+    kepu-backup/drafts/*.md          pending drafts of published material (素材 pages)
+    kepu-backup/db/team.json         the team database (users, queue, ratings, push jobs, reviews, audit)
 
 A backup is consistent while the service runs and writes: published generations never change,
 so it copies the graph generation under a reader's lock (the writer cannot collect it meanwhile),
@@ -169,16 +171,53 @@ def create_backup(settings: Settings, output: Path) -> BackupReport:
                 with _flock_shared(path.with_suffix(".lock")):
                     writer.add_bytes(path.read_bytes(), f"logs/{path.name}")
                 logs.append(path.name)
-            if graph_gen is None and index_gen is None and not materials and not logs:
+            team_db = _add_team(writer, settings)
+            if graph_gen is None and index_gen is None and not materials and not logs and not team_db:
                 raise BackupError(f"nothing to back up in {data_dir}",
                                   f"数据目录 {data_dir} 中没有可备份的数据（尚未导入方案或素材）。")
             manifest.update(graph=graph_gen.name if graph_gen else None, index=index_gen.name if index_gen else None,
-                            materials=materials, logs=logs, files=writer.files)
+                            materials=materials, logs=logs, team_db=team_db, files=writer.files)
             writer.add_bytes(json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"), MANIFEST)
     except OSError as exc:
         raise disk_error(exc, output, "写入备份文件") from exc
     return BackupReport(output, len(writer.files), output.stat().st_size, manifest["graph"], manifest["index"],
                         materials, logs)
+
+
+def _add_team(writer: ArchiveWriter, settings: Settings) -> bool:
+    """The drafts and the team database; False when there is no team database yet."""
+    from graph.db import DatabaseError, open_database
+    from graph.db.backup import dump
+
+    drafts = settings.data_dir / "drafts"
+    writer.add_dir("drafts")
+    if drafts.is_dir():
+        for path in sorted(drafts.glob("*.md")):
+            writer.add_file(path, f"drafts/{path.name}")
+    if not settings.database_url and not (settings.data_dir / "kepu.db").is_file():
+        return False
+    try:
+        writer.add_bytes(dump(open_database(settings)), "db/team.json")
+    except DatabaseError as exc:
+        raise BackupError(f"team database not readable: {exc}", exc.user_message) from exc
+    return True
+
+
+def _restore_team(settings: Settings, content: Path, manifest: dict) -> None:
+    """Checked before anything is swapped (parse), installed after the files."""
+    from graph.db import DatabaseError, open_database
+    from graph.db.backup import load, parse
+
+    if (content / "drafts").is_dir():
+        _swap_dir(content / "drafts", settings.data_dir / "drafts")
+    if not manifest.get("team_db"):
+        return
+    try:
+        load(open_database(settings), parse((content / "db" / "team.json").read_bytes()))
+    except ValueError as exc:
+        raise ArchiveInvalid(f"team database in backup unreadable: {exc}", "备份中的团队数据库无法读取，备份文件可能已损坏。") from exc
+    except DatabaseError as exc:
+        raise BackupError(str(exc), exc.user_message) from exc
 
 
 # --- restore -----------------------------------------------------------------------------------
@@ -274,6 +313,14 @@ def restore_backup(settings: Settings, archive: Path) -> RestoreReport:
         index_gen = content / "index" / manifest["index"] if manifest.get("index") else None
         if index_gen is not None:
             _check_index(index_gen)
+        if manifest.get("team_db"):
+            from graph.db.backup import parse
+
+            try:
+                parse((content / "db" / "team.json").read_bytes())
+            except (OSError, ValueError) as exc:
+                raise ArchiveInvalid(f"team database in backup unreadable: {exc}",
+                                     "备份中的团队数据库无法读取，备份文件可能已损坏。") from exc
         try:
             (content / "materials").mkdir(exist_ok=True)
             materials = sum(1 for p in (content / "materials").glob("*.md"))
@@ -285,6 +332,7 @@ def restore_backup(settings: Settings, archive: Path) -> RestoreReport:
                 from graph.store.oxigraph import OxigraphStore
 
                 OxigraphStore(settings.graph_dir).install_generation(content / "graph" / manifest["graph"])
+            _restore_team(settings, content, manifest)
         except OSError as exc:
             raise disk_error(exc, data_dir, "恢复数据") from exc
         except GraphError as exc:

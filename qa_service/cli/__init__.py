@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from qa_service.cli.base import app
 
-for _optional in ("plan_commands", "plan_dry_run", "material_commands", "qa_commands", "serve_commands", "graph_commands", "admin_commands"):
+for _optional in ("plan_commands", "plan_dry_run", "material_commands", "qa_commands", "serve_commands", "graph_commands", "admin_commands",
+                  "team_commands"):
     try:
         __import__(f"qa_service.cli.{_optional}")
     except ModuleNotFoundError as exc:  # a command group not built yet

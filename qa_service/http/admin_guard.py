@@ -1,47 +1,64 @@
-"""The admin guard: the token (KEPU_ADMIN_TOKEN) in `X-Kepu-Token` or `Authorization: Bearer …`,
-shared by the admin API and the pages. Endpoints take `who: AdminUser`."""
+"""The admin guard, shared by the admin API and the pages: a team member's API token or
+KEPU_ADMIN_TOKEN (the bootstrap 管理 account, named by X-Kepu-User) in `X-Kepu-Token` /
+`Authorization: Bearer …`, or a signed-in page session (writes then need its CSRF token in
+`X-CSRF-Token`); see qa_service/team/auth.py. Endpoints take `who: AdminUser` (any member, 查看 and
+up), `who: EditorUser` (编辑 and up) or `member: ReviewerMember` (审核 and up).
+
+503 when no token is configured and the team has no members, 401 without a credential, 403 for a
+wrong one or a role too low.
+"""
 
 from __future__ import annotations
 
-import hmac
-import re
 from typing import Annotated
-from urllib.parse import unquote
 
 from fastapi import Depends, HTTPException, Request
 
+from graph.db import DatabaseError
 from qa_service.http.deps import get_settings
+from qa_service.team.accounts import Member
+from qa_service.team.auth import api_member, header_token, team_of, token_member
+from qa_service.team.sessions import COOKIE
 
-_USER_CLEAN = re.compile(r"[^\w .@\-\u3400-\u9fff]")
+DISABLED = "管理功能未启用：服务器未配置管理口令（KEPU_ADMIN_TOKEN），也没有团队账号。"
+
+
+def _has_members(request: Request) -> bool:
+    try:
+        return team_of(request).accounts.count() > 0
+    except DatabaseError:
+        return False
+
+
+def admin_member(request: Request, need: str = "viewer") -> Member:
+    """The member behind the request if their role is at least `need`."""
+    settings = get_settings(request)
+    token = header_token(request)
+    if not token and request.cookies.get(COOKIE) is None:
+        if not settings.admin_token and not _has_members(request):
+            raise HTTPException(503, DISABLED)
+        raise HTTPException(401, "需要管理口令：请在 X-Kepu-Token 请求头中提供。")
+    if token and token_member(request, token) is None:
+        if not settings.admin_token and not _has_members(request):
+            raise HTTPException(503, DISABLED)
+        raise HTTPException(403, "管理口令无效。")
+    return api_member(request, need)
 
 
 def admin_user(request: Request) -> str:
-    """The editor's name if the request carries the admin token; raises 503/401/403 otherwise."""
-    token = get_settings(request).admin_token
-    if not token:
-        raise HTTPException(503, "管理功能未启用：服务器未配置管理口令（KEPU_ADMIN_TOKEN）。")
-    given = request.headers.get("x-kepu-token", "")
-    auth = request.headers.get("authorization", "")
-    if not given and auth.lower().startswith("bearer "):
-        given = auth[7:].strip()
-    if not given:
-        raise HTTPException(401, "需要管理口令：请在 X-Kepu-Token 请求头中提供。")
-    if not hmac.compare_digest(given.encode("utf-8"), token.encode("utf-8")):
-        raise HTTPException(403, "管理口令无效。")
-    user = _USER_CLEAN.sub("", _header_text(request.headers.get("x-kepu-user", ""))).strip()[:64]
-    return user or "admin"
+    return admin_member(request).name
 
 
-def _header_text(value: str) -> str:
-    """A header carrying Chinese: percent-encoded UTF-8, or raw UTF-8 bytes (seen here as latin-1)."""
-    value = unquote(value)
-    try:
-        return value.encode("latin-1").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return value
+def editor_user(request: Request) -> str:
+    return admin_member(request, "editor").name
+
+
+def reviewer_member(request: Request) -> Member:
+    return admin_member(request, "reviewer")
 
 
 def is_admin(request: Request) -> bool:
+    """Whether the request may see drafts and retired material (any team member)."""
     try:
         admin_user(request)
     except HTTPException:
@@ -50,3 +67,5 @@ def is_admin(request: Request) -> bool:
 
 
 AdminUser = Annotated[str, Depends(admin_user)]
+EditorUser = Annotated[str, Depends(editor_user)]
+ReviewerMember = Annotated[Member, Depends(reviewer_member)]

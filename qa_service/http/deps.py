@@ -53,6 +53,11 @@ def get_wechat(request: Request):
     return get_services(request).wechat
 
 
+def get_team(request: Request):
+    """The team's services (qa_service/team), or None in an app assembled without them."""
+    return getattr(getattr(request.app.state, "services", None), "team", None)
+
+
 ServicesDep = Annotated[Services, Depends(get_services)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ChatDep = Annotated[ChatService, Depends(get_chat)]
@@ -61,3 +66,4 @@ RumorCheckerDep = Annotated[object, Depends(get_rumor_checker)]
 MaterialSearchDep = Annotated[object, Depends(get_material_search)]
 MaterialIndexDep = Annotated[object, Depends(get_material_index)]
 WeChatDep = Annotated[object, Depends(get_wechat)]
+TeamDep = Annotated[object, Depends(get_team)]

@@ -17,14 +17,16 @@ from typing import Any
 from fastapi import APIRouter, Body, HTTPException, Query
 from fastapi.responses import JSONResponse
 
+from graph.db import DatabaseError
 from graph.errors import GraphError, MaterialInvalid
 from graph.search.material_store import STATUSES, MaterialRecord, MaterialStore, audit_log, unanswered_log
 from ingest.corpus_indexer import build_index
 from ingest.material_loader import load_material_file, validate_material
-from qa_service.http.admin_guard import AdminUser
+from qa_service.http.admin_guard import AdminUser, EditorUser, ReviewerMember
 from qa_service.http.deps import ServicesDep, SettingsDep
 from qa_service.http.errors import json_error
 from qa_service.services import Services
+from qa_service.team import audit as team_audit
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/admin", tags=["素材管理"])
@@ -86,6 +88,8 @@ def _save(services: Services, who: str, action: str, before: MaterialRecord | No
     record.content_hash = after
     audit_log(settings.data_dir).record(who, action, record.id, before.content_hash if before else None, after,
                                         changes)
+    _team_audit(services, who, f"material.{action}", record.id, status=record.status, changes=changes,
+                before=before.content_hash if before else None, after=after)
     log.info("material %s %s by %s", record.id, action, who)
     try:
         if services.rumor is None:
@@ -101,8 +105,32 @@ def _save(services: Services, who: str, action: str, before: MaterialRecord | No
                         status_code=status)
 
 
+def _team_audit(services: Services, who: str, action: str, target: str, **detail) -> None:
+    try:
+        with services.team.db.begin() as connection:
+            team_audit.record(connection, who, action, target, **detail)
+    except DatabaseError as exc:
+        log.error("audit entry %s %s by %s not written: %s", action, target, who, exc)
+
+
+def _authors(services: Services, material_id: str) -> set[str]:
+    """Who wrote the material's text since it was last approved (the audit table, newest first)."""
+    authors: set[str] = set()
+    try:
+        entries = team_audit.entries(services.team.db, limit=1000, target=material_id)
+    except DatabaseError:
+        return authors
+    for entry in entries:
+        if entry["action"] in ("material.status", "review.approve") and (
+                entry["action"] == "review.approve" or entry["detail"].get("status") == "approved"):
+            break
+        if entry["action"] in ("material.create", "material.update", "draft.save"):
+            authors.add(entry["user"])
+    return authors
+
+
 @router.post("/materials", status_code=201)
-def create_material(who: AdminUser, services: ServicesDep, body: Any = Body(None)):
+def create_material(who: EditorUser, services: ServicesDep, body: Any = Body(None)):
     meta = _payload(body)
     material_id = str(meta.get("id") or "").strip()
     if not material_id:
@@ -114,7 +142,7 @@ def create_material(who: AdminUser, services: ServicesDep, body: Any = Body(None
 
 
 @router.put("/materials/{material_id}")
-def update_material(material_id: str, who: AdminUser, services: ServicesDep, body: Any = Body(None)):
+def update_material(material_id: str, who: EditorUser, services: ServicesDep, body: Any = Body(None)):
     meta = _payload(body)
     if meta.get("id", material_id) != material_id:
         return json_error(422, "不能修改素材 id。")
@@ -126,13 +154,16 @@ def update_material(material_id: str, who: AdminUser, services: ServicesDep, bod
 
 
 @router.post("/materials/{material_id}/status")
-def set_status(material_id: str, who: AdminUser, services: ServicesDep, body: Any = Body(None)):
+def set_status(material_id: str, member: ReviewerMember, services: ServicesDep, body: Any = Body(None)):
+    who = member.name
     status = body.get("status") if isinstance(body, dict) else None
     if status not in STATUSES:
         return json_error(422, f"status 应为以下之一：{'、'.join(STATUSES)}")
     before = _current(services, material_id)
     if before is None:
         return json_error(404, f"未找到素材 {material_id}。")
+    if status == "approved" and member.via != "bootstrap" and who in _authors(services, material_id):
+        return json_error(403, "不能审核通过自己撰写或修改的草稿，请由另一位审核人员审核。")
     meta = {**before.front_matter(), "body": before.body, "status": status}
     if status == "approved" and before.status != "approved":
         meta.update(_review_stamp(who))

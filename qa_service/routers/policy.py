@@ -10,17 +10,18 @@ import logging
 import re
 from collections import Counter
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from graph.errors import GraphError
 from graph.roles import role_of
 from qa_service.chat.question import check_question, normalize
-from qa_service.http.deps import ChatDep, PolicyDep
+from qa_service.http.deps import ChatDep, PolicyDep, TeamDep
 from qa_service.http.errors import json_error
 from qa_service.policy.qa import PolicyQA
 from qa_service.policy.ranking import rank
+from qa_service.team.hooks import record_answer
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["政策问答"])
@@ -35,7 +36,7 @@ class AskBody(BaseModel):
 
 
 @router.post("/api/ask")
-async def ask(body: AskBody, chat: ChatDep):
+async def ask(body: AskBody, chat: ChatDep, team: TeamDep, response: Response):
     """Ask about the plan: {"question": "...", "session_id": "..." | null}."""
     check = check_question(body.question)  # once per request: the chat service takes the result
     if check.problem == "empty":
@@ -45,10 +46,15 @@ async def ask(body: AskBody, chat: ChatDep):
     if body.session_id is not None and not _SESSION_ID.match(body.session_id):
         return json_error(422, "会话 ID 只能包含字母、数字和 _ . : @ -，长度不超过128。")
     try:
-        return await run_in_threadpool(chat.answer, body.question, body.session_id, check)
+        answer = await run_in_threadpool(chat.answer, body.question, body.session_id, check)
     except GraphError as exc:
         log.error("answering failed: %s", exc)
         return json_error(503, exc.user_message)
+    # Logged for the team after the answer is ready (a queue put); the id rates it (/api/feedback).
+    answer_id = record_answer(team, "api", body.session_id, body.question, answer)
+    if answer_id:
+        response.headers["X-Kepu-Answer-Id"] = answer_id
+    return answer
 
 
 @router.get("/api/measures")

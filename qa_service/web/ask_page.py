@@ -8,7 +8,9 @@ import secrets
 from fastapi import APIRouter, Request
 
 from graph.errors import GraphError
-from qa_service.http.deps import get_services
+from qa_service.http.deps import get_services, get_team
+from qa_service.team.hooks import record_answer
+from qa_service.team.web_feedback import feedback_token
 from qa_service.web.render import render
 
 log = logging.getLogger(__name__)
@@ -56,7 +58,7 @@ def answer_rows(answer: dict) -> list[dict]:
 
 
 @router.get("/")
-def ask_page(request: Request, q: str = "", reset: str = ""):
+def ask_page(request: Request, q: str = "", reset: str = "", rated: str = ""):
     chat = get_services(request).chat
     sid, fresh = _session_id(request)
     if reset:
@@ -67,7 +69,7 @@ def ask_page(request: Request, q: str = "", reset: str = ""):
                 log.warning("cannot forget session: %s", exc)
         sid, fresh = secrets.token_urlsafe(18), True
     question = q.strip()
-    answer, problem, status = None, "", 200
+    answer, problem, status, answer_id = None, "", 200, None
     if question and len(question) > MAX_QUESTION:
         problem, status = f"问题太长了（{len(question)} 字），请精简到 {MAX_QUESTION} 字以内。", 422
     elif question and chat is None:
@@ -75,11 +77,15 @@ def ask_page(request: Request, q: str = "", reset: str = ""):
     elif question:
         try:
             answer = chat.answer(question, sid)
+            if not rated:  # back from rating it: the same answer shown again, not asked again
+                answer_id = record_answer(get_team(request), "web", sid, question, answer)
         except GraphError as exc:
             log.error("chat failed: %s", exc)
             problem, status = exc.user_message, 503
     response = render(request, "ask.html", status_code=status, question=question, answer=answer, problem=problem,
-                      rows=answer_rows(answer) if answer else [], examples=EXAMPLES, intent_names=INTENT_NAMES)
+                      rows=answer_rows(answer) if answer else [], examples=EXAMPLES, intent_names=INTENT_NAMES,
+                      answer_id=answer_id, rated=bool(rated),
+                      feedback_token=feedback_token(request, sid, answer_id) if answer_id else "")
     if fresh:
         response.set_cookie(SESSION_COOKIE, sid, max_age=SESSION_MAX_AGE, httponly=True, samesite="lax")
     return response

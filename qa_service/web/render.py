@@ -18,7 +18,7 @@ from qa_service.web.catalog import ROLE_NAMES
 PACKAGE_DIR = Path(__file__).resolve().parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 STATIC_DIR = PACKAGE_DIR / "static"
-NAV = (("/", "问答"), ("/matrix", "责任分工表"), ("/units", "单位"), ("/materials", "素材检索"))
+NAV = (("/", "问答"), ("/matrix", "责任分工表"), ("/units", "单位"), ("/materials", "素材检索"), ("/team", "团队"))
 VERDICT_CLASSES = {"谣言": "rumor", "误导": "misleading", "部分正确": "partly", "正确": "true", "存疑": "unsure"}
 STATUS_NAMES = {"approved": "已发布", "draft": "草稿", "retired": "已下架", "all": "全部"}
 _MARK_TAG = re.compile(r"(</?mark>)")
@@ -110,6 +110,8 @@ def _active(path: str) -> str:
         return "/units"
     if path.startswith("/materials"):
         return "/materials"
+    if path.startswith("/team"):
+        return "/team"
     if path.startswith(("/measures", "/graph/measure")):
         return "/matrix"
     return "/"

@@ -146,6 +146,11 @@ class CustomerService:
 
     async def send_text(self, openid: str, content: str) -> bool:
         """Push `content` to `openid`; True when WeChat accepted it."""
+        return await self.send(openid, content) == 0
+
+    async def send(self, openid: str, content: str) -> int | None:
+        """Push `content` to `openid`: 0 when WeChat accepted it, WeChat's errcode when it refused,
+        None when it could not be reached (network, HTTP error, unreadable answer)."""
         # WeChat shows \\uXXXX escapes literally, so the JSON goes out as raw UTF-8.
         payload = json.dumps({"touser": openid, "msgtype": "text", "text": {"content": content}},
                              ensure_ascii=False).encode("utf-8")
@@ -164,12 +169,12 @@ class CustomerService:
                 log.warning("customer-service push to %s refused: %s (%s)", openid, REFUSED_CODES[exc.code], exc)
             else:
                 log.error("customer-service push to %s failed: %s", openid, exc)
-            return False
+            return exc.code if isinstance(exc.code, int) and exc.code else None
         except httpx.HTTPError as exc:
             log.error("customer-service push to %s failed: %s: %s", openid, type(exc).__name__, exc)
-            return False
-        log.info("pushed a late answer to %s (%d bytes)", openid, len(content.encode("utf-8")))
-        return True
+            return None
+        log.info("pushed a message to %s (%d bytes)", openid, len(content.encode("utf-8")))
+        return 0
 
 
 def _json(response: httpx.Response) -> dict:

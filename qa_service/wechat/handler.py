@@ -57,6 +57,7 @@ class WeChatHandler:
     budget: float = DEFAULT_BUDGET_SECONDS
     executor: Executor = field(default_factory=lambda: ThreadPoolExecutor(4, thread_name_prefix="wechat-chat"))
     limiter: RateLimiter | None = None  # per openid (KEPU_WECHAT_RATE_LIMIT_PER_MINUTE)
+    team: Any = None  # qa_service.team.hooks.WeChatTeamHook: answer log and "没用" ratings
     _jobs: dict[str, _Job] = field(default_factory=dict, repr=False)
 
     async def reply_for(self, message: Inbound, received_at: float | None = None) -> str:
@@ -142,8 +143,14 @@ class WeChatHandler:
         chat = self.chat
         if chat is None:
             return texts.NOT_READY
+        if self.team is not None and self.team.is_rating(question):
+            thanks = await self._in_thread(self.team.rating_reply, message.from_user, question)
+            if thanks:
+                return thanks
         # The openid is the conversation: follow-up questions see the previous turn.
         result = await self._in_thread(chat.answer, question, message.from_user)
+        if self.team is not None and isinstance(result, dict):
+            self.team.after_answer(message.from_user, question, result)
         answer = result.get("answer") if isinstance(result, dict) else None
         log.info("answered a WeChat %s message: intent=%s", message.msg_type,
                  result.get("intent") if isinstance(result, dict) else None)

@@ -126,9 +126,71 @@
     }
   });
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", initAdmin);
-  } else {
+  // ---------------------------------------------------------------- answered since you asked
+  // Claims kepu could not answer are remembered in this browser only (their answer ids); when the
+  // science team has answered one since, the 问答 page shows it.
+
+  var ASKED_KEY = "kepuAskedUnanswered";
+  var ASKED_MAX = 20;
+
+  function localStore() {
+    try { return window.localStorage; } catch (e) { return null; }
+  }
+
+  function readAsked(store) {
+    try { return JSON.parse(store.getItem(ASKED_KEY) || "[]") || []; } catch (e) { return []; }
+  }
+
+  function rememberUnanswered(store) {
+    var marker = document.querySelector("[data-unanswered-id]");
+    if (!marker) { return; }
+    var asked = readAsked(store).filter(function (a) { return a.id !== marker.getAttribute("data-unanswered-id"); });
+    asked.push({ id: marker.getAttribute("data-unanswered-id"), q: marker.getAttribute("data-question") || "" });
+    store.setItem(ASKED_KEY, JSON.stringify(asked.slice(-ASKED_MAX)));
+  }
+
+  function showAnswered(item, body) {
+    var box = document.getElementById("followups");
+    if (!box) { return; }
+    box.hidden = false;
+    var card = document.createElement("article");
+    card.className = "panel followup";
+    var title = document.createElement("h2");
+    title.textContent = "您之前问过：“" + (body.question || item.q) + "”——现在有答案了";
+    var text = document.createElement("p");
+    text.className = "answer-text";
+    text.textContent = body.reply || "";
+    card.appendChild(title);
+    card.appendChild(text);
+    box.appendChild(card);
+  }
+
+  function checkAsked() {
+    var store = localStore();
+    if (!store || !document.getElementById("followups")) { return; }
+    rememberUnanswered(store);
+    var current = document.querySelector("[data-unanswered-id]");
+    readAsked(store).forEach(function (item) {
+      if (current && current.getAttribute("data-unanswered-id") === item.id) { return; }
+      fetch("/api/followup/" + encodeURIComponent(item.id), { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (body) {
+          if (!body || !body.answered) { return; }
+          showAnswered(item, body);
+          store.setItem(ASKED_KEY, JSON.stringify(readAsked(store).filter(function (a) { return a.id !== item.id; })));
+        })
+        .catch(function () { /* offline: try again next visit */ });
+    });
+  }
+
+  function init() {
     initAdmin();
+    checkAsked();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
   }
 })();

@@ -1,0 +1,56 @@
+"""GET /team: the team's dashboard; GET /team/charts/{name}.svg: its pictures."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from qa_service.team import charts, feedback
+from qa_service.team.auth import team_of
+from qa_service.team.dashboard import cached_figures, figures
+from qa_service.team.web_common import PageDenied, page_member, team_render
+from qa_service.web.render import error_page
+
+router = APIRouter()
+
+
+def _due(request: Request) -> dict:
+    from qa_service.team.web_materials import _index_records, review_for
+
+    return review_for(request).due(list(_index_records(request).values()))
+
+
+@router.get("/team")
+def home(request: Request, password: int = 0):
+    try:
+        member = page_member(request)
+    except PageDenied as denied:
+        return denied.response
+    team = team_of(request)
+    f = figures(team.db)  # the page's own numbers are always current; the charts may lag CACHE_SECONDS
+    return team_render(
+        request,
+        "team/home.html",
+        member=member,
+        password_changed=bool(password),
+        f=f,
+        due=_due(request),
+        useless=feedback.useless_answers(team.db, limit=5),
+        charts=charts.CHARTS,
+    )
+
+
+@router.get("/team/charts/{name}.svg")
+def chart(request: Request, name: str):
+    try:
+        page_member(request)
+    except PageDenied as denied:
+        return denied.response
+    if name not in charts.CHARTS:
+        return error_page(request, 404, "未找到", "没有这张图。")
+    svg = charts.render(name, cached_figures(team_of(request).db))
+    return Response(
+        svg,
+        media_type="image/svg+xml",
+        headers={"Content-Security-Policy": charts.CHART_POLICY, "Cache-Control": "private, max-age=60"},
+    )
