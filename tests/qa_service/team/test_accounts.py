@@ -77,7 +77,7 @@ def test_json_writes_from_a_session_need_the_csrf_header(client, members):
         "claims": ["一个说法"],
         "verdict": "谣言",
         "summary": "这是一段摘要文字。",
-        "source": "测试来源",
+        "source": "测试机构《测试依据文件》",
     }
     assert client.post("/api/admin/materials", json=body).status_code == 403
     csrf = _csrf(client.get("/team/password").text)
@@ -142,7 +142,7 @@ def test_every_write_names_its_user_in_the_audit_table(client, members, database
         "claims": ["一个说法"],
         "verdict": "谣言",
         "summary": "这是一段摘要文字。",
-        "source": "测试来源",
+        "source": "测试机构《测试依据文件》",
     }
     assert (
         client.post("/api/admin/materials", json=body, headers=members["editor"].headers).status_code == 201
@@ -172,7 +172,7 @@ def test_a_reviewer_cannot_approve_their_own_draft(client, members):
         "claims": ["一个说法"],
         "verdict": "谣言",
         "summary": "这是一段摘要文字。",
-        "source": "测试来源",
+        "source": "测试机构《测试依据文件》",
     }
     assert client.post("/api/admin/materials", json=body, headers=reviewer.headers).status_code == 201
     own = client.post(
