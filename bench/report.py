@@ -160,6 +160,19 @@ def _plan_pages(t: _Table, r: dict) -> None:
               f"{scan['measures_exact']}/{scan['measures']} measures with exact units)",
               f"{scan['seconds_per_page']:.1f} s/page ({scan['seconds']:.0f} s)", "", None, scan.get("load_average"))
 
+def _graph_query(t: _Table, r: dict) -> None:
+    a = r.get("answer", {})
+    t.add("14", f"Graph questions answered in-process ({a.get('n')}, {a.get('answered_as_graph_query')} as queries) "
+          "p50/p95/p99", _ms(a), "p50 < 20, p99 < 60 ms", _under(a, 20, 60), a.get("load_average"))
+    for store in ("embedded", "bolt"):
+        x = r.get(store) or {}
+        for scope in ("one_plan", "all_plans"):
+            s = x.get(scope)
+            if s:
+                t.add("14", f"Query alone, {store}, {x.get('plans_in_store')} plans in store, {scope.replace('_', ' ')} "
+                      "p50/p95/p99", _ms(s), "< 5 ms", None if s.get("p99_ms") is None else s["p99_ms"] < 5,
+                      s.get("load_average"))
+
 
 def _team(t: _Table, r: dict) -> None:
     speed = r.get("grouping_speed") or {}
@@ -189,7 +202,7 @@ def _team(t: _Table, r: dict) -> None:
 def figures_table(results: dict) -> str:
     t = _Table()
     sections = (("2", "ingest", _ingest), ("3", "ask", _ask), ("5", "wechat", _wechat), ("6", "bolt", _bolt),
-                ("7", "load", _load_row))
+                ("7", "load", _load_row), ("14", "graph_query", _graph_query))
     for issue, key, func in sections[:2]:
         if key in results:
             (t.error(issue, key, results[key]) if "error" in results[key] else func(t, results[key]))

@@ -36,6 +36,7 @@ GROUPS = {
     "bolt": ("bench.bolt_bench", "bolt", True),
     "load": ("bench.load_bench", "load", True),
     "team": ("bench.team_bench", "team", True),
+    "graph_query": ("bench.graph_query_bench", "graph_query", False),
 }
 GROUP_TIMEOUT = 3600
 

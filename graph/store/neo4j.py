@@ -328,8 +328,19 @@ class Neo4jStore(GraphStore):
     # -- Cypher helpers beyond the interface -------------------------------------------------------
 
     def query(self, cypher: str, **params: Any) -> list[dict]:
-        """Run a read-only Cypher query and return its records as dicts."""
-        return self._run(lambda tx: [record.data() for record in tx.run(cypher, **params)])
+        """Run a read-only Cypher query and return its records as dicts.
+
+        An auto-commit read: one round trip (RUN+PULL) instead of BEGIN, RUN+PULL, COMMIT, which
+        halves the latency of the short graph queries the policy answers run (bench graph_query)."""
+        driver = self._live_driver()
+        try:
+            with driver.session(database=self.database, default_access_mode=READ_ACCESS) as session:
+                return [record.data() for record in session.run(cypher, **params)]
+        except (*_LOST, AuthError) as exc:
+            self._mark_down(exc)
+            raise self._unavailable(exc) from exc
+        except Neo4jError as exc:
+            raise QueryError(f"Cypher failed on {self.uri}: {exc.message or exc}") from exc
 
     def measure_units(self, measure_id: str) -> dict[str, list[str]] | None:
         """Units of one measure by role, in the plan's order; None if no measure has that id.

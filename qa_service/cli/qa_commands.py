@@ -64,8 +64,9 @@ def ask(
     as_json: bool = typer.Option(False, "--json", help="输出完整 JSON"),
     session: str = typer.Option(None, "--session", help="会话 ID：同一 ID 的追问会结合上一轮"),
     plan: list[Path] = typer.Option(None, "--plan", help="直接从方案文件回答（不读图谱）"),
+    explain: bool = typer.Option(False, "--explain", help="同时打印解析出的查询和执行的 SPARQL/Cypher 语句"),
 ) -> None:
-    """就方案提问：谁负责、谁牵头、某单位的任务、量化目标、结构与依据。"""
+    """就方案提问：谁负责、谁牵头、某单位的任务、量化目标、结构与依据，以及“和/或/不/多少/最多/何时”类问题。"""
     from qa_service.chat.sessions import FileSessionStore
 
     settings = settings_of(ctx)
@@ -77,8 +78,23 @@ def ask(
         typer.echo(json.dumps(response, ensure_ascii=False, indent=2))
         return
     console.print(response["answer"], highlight=False, markup=False)
+    if explain:
+        _explain(response.get("query"))
     if response["intent"] == "invalid":
         raise typer.Exit(2)
+
+
+def _explain(query: dict | None) -> None:
+    """The typed query and the statements it ran as (stdout, after the answer)."""
+    if not query:
+        console.print("\n（此问题未解析为图谱查询，按检索排序回答。）", highlight=False, markup=False)
+        return
+    shown = {k: v for k, v in query.items() if k not in ("statements", "describe", "language", "milliseconds")}
+    console.print(f"\n按此查询：{query.get('describe', '')}", highlight=False, markup=False)
+    console.print(json.dumps(shown, ensure_ascii=False, indent=2), highlight=False, markup=False)
+    for statement in query.get("statements") or []:
+        console.print(f"\n{query.get('language', '')}（{query.get('milliseconds', 0)} ms）：\n{statement}",
+                      highlight=False, markup=False)
 
 
 @eval_app.command("questions")

@@ -33,9 +33,11 @@ class PolicyResult:
     citations: list[dict] = field(default_factory=list)
     state: dict | None = None  # what a follow-up question may lean on
     debug: dict = field(default_factory=dict)  # rankings and features, for tuning
+    query: dict | None = None  # the typed query a graph question ran as (qa_service/policy_query)
+    short_answer: str | None = None  # a long list cut for WeChat, pointing to the web page
 
     def to_json(self) -> dict:
-        return {
+        body = {
             "intent": self.intent,
             "answer": self.answer,
             "confidence": round(float(self.confidence), 4),
@@ -45,6 +47,11 @@ class PolicyResult:
             "units": self.units,
             "citations": self.citations,
         }
+        if self.query is not None:
+            body["query"] = self.query
+        if self.short_answer is not None:
+            body["short_answer"] = self.short_answer
+        return body
 
 
 class PolicyAnswerer:

@@ -20,6 +20,7 @@ from graph.settings import Settings
 from qa_service.policy.answer import PolicyAnswerer, PolicyResult
 from qa_service.policy.index import PolicyIndex
 from qa_service.policy.params import load_params
+from qa_service.policy.query.engine import QueryEngine
 from qa_service.policy.units import UnitResolver, load_registry
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ class _Built:
     index: PolicyIndex
     answerer: PolicyAnswerer
     resolver: UnitResolver
+    engine: QueryEngine | None = None
     built_at: float = field(default_factory=time.time)
 
 
@@ -126,8 +128,9 @@ class PolicyQA:
         index = PolicyIndex(plans, self.encoder, resolver.known() + list(_all_forms(resolver)),
                             embedding_cache=self._cache)
         answerer = PolicyAnswerer(index, resolver, self.params)
+        engine = QueryEngine(answerer, self.store)
         self.stats["build_seconds"] = round(time.perf_counter() - started, 3)
-        return _Built(index, answerer, resolver)
+        return _Built(index, answerer, resolver, engine)
 
     def data_version(self) -> str | None:
         """The store's published generation; None when it has none (then no automatic reload)."""
@@ -185,7 +188,11 @@ class PolicyQA:
 
     def answer(self, text: str, previous: dict | None = None) -> PolicyResult:
         self.maybe_reload()
-        return self._built.answerer.answer(text, previous)
+        built = self._built
+        # Questions only the graph answers exactly (and, or, not, how many, which most, by when)
+        # run as a typed query on the store; every other question keeps the ranking path.
+        result = built.engine.answer(text, previous) if built.engine is not None else None
+        return result if result is not None else built.answerer.answer(text, previous)
 
     def health(self) -> dict:
         store = {"status": "missing"}

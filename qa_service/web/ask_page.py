@@ -29,7 +29,8 @@ EXAMPLES = (
 )
 INTENT_NAMES = {"resp": "责任单位", "lead": "牵头单位", "reverse": "单位职责", "reverse_lead": "单位牵头",
                 "target": "量化目标", "structure": "方案结构", "basis": "制定依据", "plan_info": "方案信息",
-                "rumor": "科学辟谣", "greeting": "问候", "invalid": "无法回答", "oos": "范围外"}
+                "rumor": "科学辟谣", "greeting": "问候", "invalid": "无法回答", "oos": "范围外",
+                "query": "图谱查询"}
 
 
 def _session_id(request: Request) -> tuple[str, bool]:

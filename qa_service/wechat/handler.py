@@ -151,7 +151,8 @@ class WeChatHandler:
         result = await self._in_thread(chat.answer, question, message.from_user)
         if self.team is not None and isinstance(result, dict):
             self.team.after_answer(message.from_user, question, result)
-        answer = result.get("answer") if isinstance(result, dict) else None
+        # A long list answer carries a WeChat cut of it that points to the web page.
+        answer = (result.get("short_answer") or result.get("answer")) if isinstance(result, dict) else None
         log.info("answered a WeChat %s message: intent=%s", message.msg_type,
                  result.get("intent") if isinstance(result, dict) else None)
         return format_reply(answer) if answer else texts.NO_ANSWER

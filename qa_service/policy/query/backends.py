@@ -1,0 +1,146 @@
+"""Running a PolicyQuery on a store: SPARQL on oxigraph (the embedded store, or an in-memory copy of
+the plans when answering from plan files), Cypher on a Neo4j / Bolt server.
+
+Both return the same plain rows; row order is fixed afterwards by `engine.py` from the plan's own
+order, so the two backends can be compared row for row.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from graph.ontology import NAMESPACES
+from graph.store.rdf_mapping import plan_to_graph
+from graph.records import PlanRecord
+from qa_service.policy.query import cypher, sparql
+from qa_service.policy.query.query import PolicyQuery
+
+
+@dataclass
+class Rows:
+    """What one query returned, plus the statements that produced it (for --explain)."""
+
+    measure_ids: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)  # unit -> measures
+    roles: list[tuple[str, str, str]] = field(default_factory=list)  # (measure id, unit, lead|co)
+    targets: list[tuple[str, int]] = field(default_factory=list)  # (owner id, target position)
+    statements: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class MemoryGraph:
+    """The plans' triples in an in-memory oxigraph store: the default graph is their merge, as in
+    the on-disk store, so the same SPARQL runs on both."""
+
+    def __init__(self, plans: list[PlanRecord]):
+        self.store = ox.Store()
+        for plan in plans:
+            data = plan_to_graph(plan).serialize(format="nt", encoding="utf-8")
+            self.store.load(data, format=ox.RdfFormat.N_TRIPLES)
+
+    def sparql(self, query: str) -> list[dict]:
+        result = self.store.query(query, prefixes=NAMESPACES)
+        names = [v.value for v in result.variables]
+        return [
+            {n: (None if sol[i] is None else sol[i].value) for i, n in enumerate(names)} for sol in result
+        ]
+
+
+class LazyMemoryGraph:
+    """A MemoryGraph built on the first query (answering from plan files that never ask one costs nothing)."""
+
+    def __init__(self, plans: list[PlanRecord]):
+        self._plans = plans
+        self._graph: MemoryGraph | None = None
+
+    def sparql(self, query: str) -> list[dict]:
+        if self._graph is None:
+            self._graph = MemoryGraph(self._plans)
+        return self._graph.sparql(query)
+
+
+class SparqlBackend:
+    language = "SPARQL"
+
+    def __init__(self, graph):
+        self.graph = graph  # anything with .sparql(text) -> rows of str (OxigraphStore, MemoryGraph)
+
+    def run(self, kind: str, q: PolicyQuery, names: list[str] | None = None) -> Rows:
+        started = time.perf_counter()
+        rows = Rows()
+        if kind == "measures":
+            text = sparql.measures(q)
+            rows.measure_ids = [r["id"] for r in self.graph.sparql(text)]
+        elif kind == "counts":
+            text = sparql.unit_counts(q, names)
+            rows.counts = {r["name"]: int(r["n"]) for r in self.graph.sparql(text)}
+        elif kind == "roles":
+            text = sparql.unit_roles(q)
+            rows.roles = [(r["id"], r["name"], r["role"]) for r in self.graph.sparql(text)]
+        elif kind == "targets":
+            texts = sparql.targets(q)
+            for one in texts:
+                rows.targets += [(r["owner"], int(r["tpos"])) for r in self.graph.sparql(one)]
+            text = "\n\n".join(texts)
+        else:
+            raise ValueError(kind)
+        rows.statements = [text]
+        rows.seconds = time.perf_counter() - started
+        return rows
+
+
+class CypherBackend:
+    language = "Cypher"
+
+    def __init__(self, store):
+        self.store = store  # Neo4jStore: .query(cypher, **params) -> list[dict]
+
+    def run(self, kind: str, q: PolicyQuery, names: list[str] | None = None) -> Rows:
+        started = time.perf_counter()
+        rows = Rows()
+        if kind == "measures":
+            statements = [cypher.measures(q)]
+            found = self.store.query(statements[0][0], **statements[0][1])
+            found.sort(key=lambda r: (r["plan"], r["pos"]))
+            rows.measure_ids = [r["id"] for r in found]
+        elif kind == "counts":
+            statements = [cypher.unit_counts(q, names)]
+            rows.counts = {
+                r["name"]: int(r["n"]) for r in self.store.query(statements[0][0], **statements[0][1])
+            }
+        elif kind == "roles":
+            statements = [cypher.unit_roles(q)]
+            role = {"LEAD_UNIT": "lead", "CO_UNIT": "co"}
+            rows.roles = [
+                (r["id"], r["name"], role[r["role"]])
+                for r in self.store.query(statements[0][0], **statements[0][1])
+            ]
+        elif kind == "targets":
+            statements = cypher.targets(q, sparql._with_goals(q))
+            for text, params in statements:
+                rows.targets += [(r["owner"], int(r["tpos"])) for r in self.store.query(text, **params)]
+        else:
+            raise ValueError(kind)
+        rows.statements = [_show(text, params) for text, params in statements]
+        rows.seconds = time.perf_counter() - started
+        return rows
+
+
+def _show(text: str, params: dict) -> str:
+    if not params:
+        return text
+    import json
+
+    return f"{text}\n// params: {json.dumps(params, ensure_ascii=False)}"
+
+
+def backend_for(store, plans: list[PlanRecord]):
+    """Cypher for a Bolt store, SPARQL for the embedded one, SPARQL on an in-memory copy otherwise."""
+    if store is not None and hasattr(store, "query") and not hasattr(store, "sparql"):
+        return CypherBackend(store)
+    if store is not None and hasattr(store, "sparql"):
+        return SparqlBackend(store)
+    return SparqlBackend(LazyMemoryGraph(plans))

@@ -1,0 +1,120 @@
+"""PolicyQuery -> Cypher for the Neo4j store (graph/neo4j_store.py's shape), run over Bolt.
+
+Kept to the subset Neo4j 5 and ArcadeDB both run: MATCH, pattern predicates in WHERE, IN lists,
+parameters for every value. Each function returns (cypher, params).
+"""
+
+from __future__ import annotations
+
+from qa_service.policy.query.query import ANY, CO, LEAD, PolicyQuery, UnitTerm
+
+_DEPT_TYPES = {LEAD: "LEAD_UNIT", CO: "CO_UNIT", ANY: "LEAD_UNIT|CO_UNIT"}
+
+
+def _term(term: UnitTerm, param: str) -> str:
+    """A pattern predicate on `m` (ArcadeDB runs these ~20x faster than collecting unit lists)."""
+    if term.role == LEAD:
+        test = f"(m)-[:LEAD_UNIT]->(:Unit {{name: ${param}}})"
+    elif term.role == CO:
+        test = f"(m)-[:CO_UNIT]->(:Unit {{name: ${param}}})"
+    else:
+        test = (
+            f"((m)-[:LEAD_UNIT|CO_UNIT]->(:Unit {{name: ${param}}}) OR ${param} IN coalesce(m.local_units, []) "
+            f"OR ${param} IN coalesce(m.zones, []))"
+        )
+    return f"NOT {test}" if term.negated else test
+
+
+def _scope(q: PolicyQuery, params: dict) -> list[str]:
+    s = q.scope
+    where = []
+    if s.plans:
+        where.append("m.plan IN $plans")
+        params["plans"] = list(s.plans)
+    if s.measure_ids:
+        where.append("m.id IN $ids")
+        params["ids"] = list(s.measure_ids)
+    if s.chapter:
+        where.append("m.chapter_title = $chapter")
+        params["chapter"] = s.chapter
+    if s.section:
+        where.append("m.section_title = $section")
+        params["section"] = s.section
+    if s.group:
+        where.append("m.target_group = $group")
+        params["group"] = s.group
+    return where
+
+
+def measure_match(q: PolicyQuery, params: dict) -> str:
+    """A MATCH leaving `m` bound to each matching measure."""
+    where = _scope(q, params)
+    tests = []
+    for i, term in enumerate(q.units):
+        params[f"u{i}"] = term.name
+        tests.append(_term(term, f"u{i}"))
+    if tests:
+        where.append("(" + (" AND " if q.op == "and" else " OR ").join(tests) + ")")
+    if q.no_lead:
+        where.append("NOT (m)-[:LEAD_UNIT]->(:Unit)")
+    return "MATCH (m:Measure)" + ("\nWHERE " + "\n  AND ".join(where) if where else "")
+
+
+def measures(q: PolicyQuery) -> tuple[str, dict]:
+    params: dict = {}
+    return f"{measure_match(q, params)}\nRETURN m.id AS id, m.plan AS plan, m.pos AS pos", params
+
+
+def unit_counts(q: PolicyQuery, names: list[str] | None = None) -> tuple[str, dict]:
+    params: dict = {}
+    cypher = measure_match(q, params) + f"\nMATCH (m)-[:{_DEPT_TYPES[q.count_role]}]->(u:Unit)"
+    if names:
+        cypher += " WHERE u.name IN $names"
+        params["names"] = list(names)
+    return cypher + "\nRETURN u.name AS name, count(DISTINCT m) AS n", params
+
+
+def unit_roles(q: PolicyQuery) -> tuple[str, dict]:
+    params: dict = {}
+    cypher = measure_match(q, params) + "\nMATCH (m)-[r:LEAD_UNIT|CO_UNIT]->(u:Unit)"
+    if q.exclude_units:
+        cypher += " WHERE NOT u.name IN $exclude"
+        params["exclude"] = list(q.exclude_units)
+    return cypher + "\nRETURN m.id AS id, u.name AS name, type(r) AS role", params
+
+
+def targets(q: PolicyQuery, goals: bool) -> list[tuple[str, dict]]:
+    """One statement for measure targets, one more for plan goals when asked."""
+    t = q.targets
+    tests, extra = [], {}
+    if t is not None and t.deadline:
+        tests.append("t.deadline CONTAINS $deadline")
+        extra["deadline"] = t.deadline
+    if t is not None and t.period:
+        tests.append("t.period = $period")
+        extra["period"] = t.period
+    where = (" WHERE " + " AND ".join(tests)) if tests else ""
+    params: dict = dict(extra)
+    out = [
+        (
+            measure_match(q, params) + f"\nMATCH (m)-[:HAS_TARGET]->(t:Target){where}\n"
+            "RETURN m.id AS owner, t.pos AS tpos, t.deadline AS deadline, t.period AS period",
+            params,
+        )
+    ]
+    if goals:
+        gparams = dict(extra)
+        head = "MATCH (p:Plan)-[:HAS_GOAL]->(t:Target)"
+        conds = list(tests)
+        if q.scope.plans:
+            conds.insert(0, "p.id IN $plans")
+            gparams["plans"] = list(q.scope.plans)
+        if conds:
+            head += " WHERE " + " AND ".join(conds)
+        out.append(
+            (
+                head + "\nRETURN p.id AS owner, t.pos AS tpos, t.deadline AS deadline, t.period AS period",
+                gparams,
+            )
+        )
+    return out

@@ -1,0 +1,319 @@
+"""The hook into the policy answer path: a question the parser reads confidently is answered by
+running its query on the store; any other question keeps the existing path (returns None)."""
+
+from __future__ import annotations
+
+import logging
+
+from rapidfuzz import fuzz, process
+
+from graph.errors import GraphError
+from qa_service.policy.answer_format import citation
+from qa_service.policy.answer import PolicyAnswerer, PolicyResult
+from qa_service.policy.query import render
+from qa_service.policy.query.backends import MemoryGraph, Rows, SparqlBackend, backend_for
+from qa_service.policy.query.parser import Parsed, parse
+from qa_service.policy.query.part_answers import TargetAndUnitAnswers
+from qa_service.policy.query.query import (
+    ANY,
+    COMPARE,
+    COUNT,
+    DEADLINE,
+    LEAD,
+    LIST,
+    MAX,
+    MIN,
+    PLAN_DIFF,
+    TARGETS,
+    UNITS,
+    YESNO,
+    PolicyQuery,
+)
+from qa_service.policy.query.vocabulary import Vocabulary
+from qa_service.policy.ranking import rank
+
+log = logging.getLogger(__name__)
+
+INTENT = "query"
+
+
+class QueryEngine(TargetAndUnitAnswers):
+    def __init__(self, answerer: PolicyAnswerer, store=None):
+        self.answerer = answerer
+        self.index = answerer.index
+        self.resolver = answerer.resolver
+        self.vocab = Vocabulary(self.index.plans)
+        self.plan_ids = [p.id for p in self.index.plans]
+        self.plans = {p.id: p for p in self.index.plans}
+        self.position = {m.id: i for i, m in enumerate(self.index.measures)}
+        self.backend = backend_for(store, self.index.plans)
+        self._fallback = None
+
+    # ------------------------------------------------------------------ entry
+
+    def parse(self, text: str, previous: dict | None = None) -> Parsed | None:
+        if not self.index.plans:
+            return None
+        mentions = [m for m in self.resolver.find(text)]
+        parsed = parse(text, mentions, self.vocab, self.plan_ids, previous)
+        if parsed is None:
+            return None
+        if parsed.needs_measure:
+            ids = self._measure_by_meaning(parsed.measure_text or text, parsed.query)
+            if not ids:
+                return None  # the measure is not clear: the existing path suggests or declines
+            parsed.query.scope.measure_ids = ids
+        return parsed
+
+    def answer(self, text: str, previous: dict | None = None) -> PolicyResult | None:
+        parsed = self.parse(text, previous)
+        if parsed is None:
+            return None
+        if parsed.unknown_units:
+            return self._unknown(parsed.unknown_units)
+        try:
+            result = self.run(parsed.query)
+        except GraphError as exc:  # the server went away: answer from the plans already loaded
+            log.warning("query on the store failed (%s); using the in-memory graph", exc)
+            result = self.run(parsed.query, self._memory())
+        result.debug["followup"] = parsed.followup
+        return result
+
+    def _memory(self):
+        if self._fallback is None:
+            self._fallback = SparqlBackend(MemoryGraph(self.index.plans))
+        return self._fallback
+
+    def _measure_by_meaning(self, text: str, q: PolicyQuery) -> list[str]:
+        _, query = self.answerer.analyse(text)
+        if not query.content:
+            return []
+        threshold = self.answerer.params["answer_threshold"]
+        ranking = rank(query, "measure", self.answerer.params)
+        top = (
+            self.index.measures[ranking.top]
+            if ranking.top is not None and ranking.probability >= threshold
+            else None
+        )
+        if top is None and q.aggregate == DEADLINE:
+            # "示范学校要什么时候建成？" names a target, not the measure: the target ranking finds it,
+            # and the deadline is that target's measure's.
+            targets = rank(query, "target", self.answerer.params)
+            if targets.top is not None and targets.probability >= threshold:
+                top = self.index.target_docs[targets.top].measure
+        if top is None:
+            return []
+        if (
+            q.scope.plans
+            and top.plan not in q.scope.plans
+            and self.index.plan_of[top.id].id not in q.scope.plans
+        ):
+            return []
+        return [top.id]
+
+    # ------------------------------------------------------------------ running
+
+    def run(self, q: PolicyQuery, backend=None) -> PolicyResult:
+        backend = backend or self.backend
+        handler = {
+            LIST: self._list,
+            COUNT: self._list,
+            MAX: self._extreme,
+            MIN: self._extreme,
+            COMPARE: self._compare,
+            YESNO: self._yesno,
+            DEADLINE: self._targets,
+            TARGETS: self._targets,
+            UNITS: self._units,
+            PLAN_DIFF: self._plan_diff,
+        }[q.aggregate]
+        result, rows = handler(q, backend)
+        result.query = {
+            **q.to_json(),
+            "language": backend.language,
+            "statements": rows.statements,
+            "describe": q.describe(),
+            "milliseconds": round(rows.seconds * 1000, 3),
+        }
+        result.state = {**(result.state or {}), "intent": INTENT, "query": q.to_json()}
+        return result
+
+    def _measures(self, ids: list[str]):
+        found = [self.index.by_id[i] for i in dict.fromkeys(ids) if i in self.index.by_id]
+        return sorted(found, key=lambda m: self.position[m.id])
+
+    def _many(self, q: PolicyQuery) -> bool:
+        return len(self.plan_ids) > 1 and len(q.scope.plans) != 1
+
+    def _chapter_of(self, many: bool):
+        def chapter(m):
+            plan = self.index.plan_of[m.id]
+            label = m.path[0] if m.path else ""
+            title = m.chapter_title or next((c.title for c in plan.chapters if c.label == label), "")
+            return (f"《{plan.title}》" if many else "") + f"{label}{title}"
+
+        return chapter
+
+    def _result(
+        self,
+        answer: str,
+        measures,
+        short: str | None = None,
+        units=None,
+        targets=None,
+        confidence: float = 0.95,
+    ) -> PolicyResult:
+        result = PolicyResult(
+            INTENT,
+            answer,
+            confidence,
+            False,
+            measures=list(measures),
+            targets=targets or [],
+            units=units or [],
+            citations=[_cite(m) for m in measures],
+            state={"measure_ids": [m.id for m in measures]},
+        )
+        if short and short != answer:
+            result.short_answer = short
+        return result
+
+    def _list(self, q: PolicyQuery, backend) -> tuple[PolicyResult, Rows]:
+        rows = backend.run("measures", q)
+        measures = self._measures(rows.measure_ids)
+        many = self._many(q)
+        where = render.where(q, self._plan_title, len(self.plan_ids) > 1)
+        cond = render.condition(q)
+        what = (where + "中" if where and cond else where) + cond
+        if not measures:
+            return self._result(f"没有符合条件的措施（{what or '全部措施'}）：共0项。", []), rows
+        head = f"共{len(measures)}项（{what or '全部措施'}）" + (
+            "：" if q.aggregate == LIST or len(measures) else "。"
+        )
+        lead_of = [t.name for t in q.units if not t.negated][:1]
+
+        def mark(m):
+            return "（牵头）" if lead_of and lead_of[0] in m.lead_units and q.units[0].role != LEAD else ""
+
+        full, short = render.list_answer(head, measures, self._chapter_of(many), mark)
+        result = self._result(full, measures, short)
+        if len(lead_of) == 1 and len(q.units) == 1:
+            result.state["focus_unit"] = lead_of[0]
+        return result, rows
+
+    def _extreme(self, q: PolicyQuery, backend) -> tuple[PolicyResult, Rows]:
+        rows = backend.run("counts", q)
+        counts = rows.counts
+        where = render.where(q, self._plan_title, len(self.plan_ids) > 1)
+        role = "牵头" if q.count_role == LEAD else "参与"
+        if not counts:
+            return self._result(f"{where or '方案'}中没有单位{role}措施。", []), rows
+        best = max(counts.values()) if q.aggregate == MAX else min(counts.values())
+        winners = sorted((n for n, c in counts.items() if c == best), key=self._unit_order)
+        word = "最多" if q.aggregate == MAX else "最少"
+        if len(winners) == 1:
+            text = f"{best}项：{where}{role}措施{word}的是{winners[0]}，共{best}项。"
+        else:
+            text = f"{best}项：{where}{role}措施{word}的有{len(winners)}个单位并列，各{best}项：{'、'.join(winners)}。"
+        others = sorted(
+            ((n, c) for n, c in counts.items() if n not in winners),
+            key=lambda x: (-x[1] if q.aggregate == MAX else x[1], self._unit_order(x[0])),
+        )[:3]
+        if others:
+            text += "其次：" + "、".join(f"{n}（{c}项）" for n, c in others) + "。"
+        text += "（只计部门单位，不含各镇、街道等属地）"
+        units = [
+            {
+                "name": n,
+                "full_name": self.resolver.full_name(n),
+                "role": q.count_role,
+                "count": counts[n],
+                "measure_id": None,
+            }
+            for n in winners
+        ]
+        return self._result(text, [], units=units), rows
+
+    def _compare(self, q: PolicyQuery, backend) -> tuple[PolicyResult, Rows]:
+        rows = backend.run("counts", q, names=q.compare)
+        a, b = q.compare[:2]
+        na, nb = rows.counts.get(a, 0), rows.counts.get(b, 0)
+        role = "牵头" if q.count_role == LEAD else "参与"
+        where = render.where(q, self._plan_title, len(self.plan_ids) > 1)
+        if na == nb:
+            text = f"一样多：{where}{a}和{b}各{role}{na}项措施。"
+        else:
+            more, less = (a, b) if na > nb else (b, a)
+            text = (
+                f"{more}更多：{where}{more}{role}{max(na, nb)}项措施，{less}{role}{min(na, nb)}项，"
+                f"相差{abs(na - nb)}项。"
+            )
+        units = [
+            {
+                "name": n,
+                "full_name": self.resolver.full_name(n),
+                "role": q.count_role,
+                "count": rows.counts.get(n, 0),
+                "measure_id": None,
+            }
+            for n in (a, b)
+        ]
+        return self._result(text, [], units=units), rows
+
+    def _yesno(self, q: PolicyQuery, backend) -> tuple[PolicyResult, Rows]:
+        rows = backend.run("measures", q)
+        hits = self._measures(rows.measure_ids)
+        scope_ids = q.scope.measure_ids
+        term = q.units[0]
+        if scope_ids and len(scope_ids) == 1:
+            m = self.index.by_id[scope_ids[0]]
+            has = self.index.by_id.get(scope_ids[0]) in hits
+            actual = render.role_of(term.name, m)
+            if has:
+                what = actual or "责任单位"
+                text = f"是，{term.name}是该项的{what}。" + render.roles_line(m)
+            elif actual is None:
+                text = f"不，{term.name}不在该项责任单位中。" + render.roles_line(m)
+            else:
+                asked = {LEAD: "牵头单位", ANY: "责任单位"}.get(term.role, "配合单位")
+                text = f"不，{term.name}不是该项的{asked}，而是{actual}。" + render.roles_line(m)
+            return self._result(text, [m]), rows
+        where = render.where(q, self._plan_title, len(self.plan_ids) > 1) or "方案"
+        role = render.condition(q)
+        if hits:
+            head = f"是，{where}中有{len(hits)}项措施{role}："
+            full, short = render.list_answer(head, hits, self._chapter_of(self._many(q)))
+            return self._result(full, hits, short), rows
+        return self._result(f"不，{where}中没有{role}的措施。", []), rows
+
+    # ------------------------------------------------------------------ helpers
+
+    def _unknown(self, names: list[str]) -> PolicyResult:
+        known = self.resolver.known()
+        lines = []
+        for name in names:
+            close = [hit[0] for hit in process.extract(name, known, scorer=fuzz.WRatio, limit=3)]
+            lines.append(f"未找到单位“{name}”。" + (f"您是不是要问：{'、'.join(close)}？" if close else ""))
+        return PolicyResult(INTENT, "\n".join(lines) + "可通过“单位”页面查看方案中的全部单位。", 0.0, True)
+
+    def _plan_title(self, pid: str) -> str:
+        plan = self.plans.get(pid)
+        return plan.title if plan else pid
+
+    def _unit_order(self, name: str) -> tuple:
+        for i, m in enumerate(self.index.measures):
+            if name in m.lead_units or name in m.co_units:
+                return (i, name)
+        return (len(self.index.measures), name)
+
+    def _target_order(self, row: tuple[str, int]) -> tuple:
+        owner, pos = row
+        if owner in self.plans:
+            return (self.plan_ids.index(owner), -1, pos)
+        m = self.index.by_id.get(owner)
+        plan = self.index.plan_of[m.id].id if m else ""
+        return (self.plan_ids.index(plan) if plan in self.plan_ids else 0, self.position.get(owner, 0), pos)
+
+
+def _cite(m) -> dict:
+    return citation(m, m.title)

@@ -1,0 +1,119 @@
+"""Graph questions (and, or, not, how many, which most, by when) with the real model, on the shipped
+plan and on a second plan of another style (南充); gold from hand-checked tables. The held-out part
+was written with the dev part, before tuning, and its failures are not looked at while tuning."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from graph.errors import ModelUnavailable
+from graph.settings import DEFAULT_MODEL_DIR, Settings
+from graph.unit_registry import UnitRegistry
+from ingest.plan_parser import parse_plan_file
+from qa_service.chat.service import ChatService
+from qa_service.policy.qa import PolicyQA
+from qa_service.evaluation.graph_query_eval import check
+from qa_service.chat.sessions import InMemorySessionStore
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[3]
+DATA = ROOT / "tests" / "data" / "kgqa"
+PLANS = {
+    "huaiyin": ROOT / "corpus" / "plans" / "huaiyin_science_literacy_plan_2021-2025_draft.txt",
+    "nanchong": DATA / "nanchong_2026_opc.txt",
+}
+QUESTIONS = [
+    json.loads(line) for line in (DATA / "graph_questions.jsonl").read_text(encoding="utf-8").splitlines()
+]
+
+
+@pytest.fixture(scope="module")
+def chats():
+    from graph.encoder.factory import get_encoder
+
+    try:
+        encoder = get_encoder(Settings())
+    except ModelUnavailable:
+        pytest.fail(f"no converted model at {DEFAULT_MODEL_DIR}; run `make model`")
+    registry = UnitRegistry.load()
+    chats = {
+        name: ChatService(PolicyQA([parse_plan_file(path)], encoder, registry), InMemorySessionStore())
+        for name, path in PLANS.items()
+    }
+    # The second plan once more with its notes as labelled by hand instead of as ingest/ reads them:
+    # what the query path gets right when the graph holds the right facts.
+    labelled = parse_plan_file(PLANS["nanchong"])
+    gold = json.loads((DATA / "nanchong_2026_opc.gold.json").read_text(encoding="utf-8"))
+    for measure, item in zip(labelled.measures, gold, strict=True):
+        measure.lead_units, measure.co_units = list(item["lead"]), list(item["co"])
+        measure.local_units = list(item["local"])
+    chats["nanchong_labelled"] = ChatService(PolicyQA([labelled], encoder, registry), InMemorySessionStore())
+    return chats
+
+
+def score(chats, rows, plan: str | None = None) -> dict:
+    by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    failures = []
+    for i, row in enumerate(rows):
+        chat = chats[plan or row["plan"]]
+        if "turns" in row:
+            session = f"kgqa-{i}"
+            for turn in row["turns"]:
+                body = chat.answer(turn["q"], session)
+            chat.forget(session)
+            question = row["turns"][-1]["q"]
+        else:
+            body, question = chat.answer(row["q"]), row["q"]
+        why = check(row["kind"], row["gold"], body)
+        by_kind[row["kind"]][1] += 1
+        if why is None:
+            by_kind[row["kind"]][0] += 1
+        else:
+            failures.append(f"[{row['kind']}] {question}: {why}")
+    right = sum(v[0] for v in by_kind.values())
+    return {
+        "n": len(rows),
+        "right": right,
+        "accuracy": right / max(len(rows), 1),
+        "by_kind": {k: f"{v[0]}/{v[1]}" for k, v in sorted(by_kind.items())},
+        "failures": failures,
+    }
+
+
+def test_question_sets_are_large_enough():
+    ours = [q for q in QUESTIONS if q["plan"] == "huaiyin"]
+    second = [q for q in QUESTIONS if q["plan"] == "nanchong"]
+    assert len(ours) >= 150 and len(second) >= 40
+    assert {q["split"] for q in QUESTIONS} == {"dev", "heldout"}
+
+
+def test_dev_questions(chats):
+    report = score(chats, [q for q in QUESTIONS if q["split"] == "dev" and q["plan"] == "huaiyin"])
+    print(json.dumps({k: v for k, v in report.items() if k != "failures"}, ensure_ascii=False))
+    assert report["accuracy"] >= 0.95, "\n".join(report["failures"])
+
+
+def test_held_out_questions(chats):
+    report = score(chats, [q for q in QUESTIONS if q["split"] == "heldout" and q["plan"] == "huaiyin"])
+    print(json.dumps({k: v for k, v in report.items() if k != "failures"}, ensure_ascii=False))
+    assert report["accuracy"] >= 0.9, f"held-out accuracy {report['accuracy']:.1%} {report['by_kind']}"
+
+
+def test_second_plan_questions(chats):
+    report = score(chats, [q for q in QUESTIONS if q["plan"] == "nanchong"])
+    print(json.dumps({k: v for k, v in report.items() if k != "failures"}, ensure_ascii=False))
+    # ingest/ reads five of this plan's fifteen notes wrong today (items 1, 3, 4, 9, 15: junk units,
+    # a lost lead group, notes in 〔〕 not read); every miss here comes from those (the same
+    # questions over the labelled notes below are all right). Raise this bar when ingest improves.
+    assert report["accuracy"] >= 0.4, "\n".join(report["failures"])
+
+
+def test_second_plan_questions_with_labelled_notes(chats):
+    report = score(chats, [q for q in QUESTIONS if q["plan"] == "nanchong"], plan="nanchong_labelled")
+    print(json.dumps({k: v for k, v in report.items() if k != "failures"}, ensure_ascii=False))
+    assert report["accuracy"] >= 0.95, "\n".join(report["failures"])

@@ -1,0 +1,141 @@
+"""The typed graph query path without the model (lexical ranking): parsing, the answers' shape,
+the hook leaving other questions alone, and the query shown by the CLI, the API and the page."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from graph.store.oxigraph import OxigraphStore
+from graph.settings import Settings
+from graph.unit_registry import UnitRegistry
+from ingest.plan_parser import parse_plan_file
+from qa_service.app import create_app
+from qa_service.chat.service import ChatService
+from qa_service.cli import app as cli_app
+from qa_service.policy.qa import PolicyQA
+from qa_service.policy.query import sparql
+from qa_service.policy.query.query import LEAD, PolicyQuery, Scope, UnitTerm
+from qa_service.chat.sessions import InMemorySessionStore
+
+ROOT = Path(__file__).resolve().parents[3]
+PLAN = ROOT / "corpus" / "plans" / "huaiyin_science_literacy_plan_2021-2025_draft.txt"
+
+
+@pytest.fixture(scope="module")
+def chat():
+    return ChatService(PolicyQA([parse_plan_file(PLAN)], None, UnitRegistry.load()), InMemorySessionStore())
+
+
+def clauses(body: dict) -> list[str]:
+    return ["".join(m["path"]) for m in body["measures"]]
+
+
+def test_query_round_trips_as_json_and_refuses_unknown_roles():
+    q = PolicyQuery(units=[UnitTerm("区科协", LEAD), UnitTerm("区妇联", negated=True)], scope=Scope(plans=["p"]))
+    assert PolicyQuery.from_json(q.to_json()) == q
+    with pytest.raises(ValueError):
+        UnitTerm("区科协", "boss")
+    with pytest.raises(ValueError):
+        PolicyQuery(aggregate="guess")
+
+
+def test_names_go_into_sparql_as_escaped_literals():
+    q = PolicyQuery(scope=Scope(plans=["p"], section='x" } DELETE { ?s ?p ?o } #'))
+    text = sparql.measures(q)
+    assert 'kepu:sectionTitle "x\\" } DELETE { ?s ?p ?o } #"' in text
+
+
+def test_and_of_two_units_lists_only_the_shared_measures(chat):
+    body = chat.answer("区科协和区妇联共同负责哪些工作？")
+    assert body["intent"] == "query" and body["query"]["language"] == "SPARQL"
+    # From tests/data/kgqa/huaiyin_table.json (read from the plan by hand).
+    assert clauses(body) == ["二、（三）4.", "二、（四）1.", "三、（一）3.", "三、（二）1.", "三、（三）2.", "三、（三）3."]
+    assert body["answer"].startswith("共6项（区科协和区妇联都参与）：")
+
+
+def test_role_and_negation(chat):
+    body = chat.answer("区科协牵头、区委宣传部参与的措施有哪些？")
+    assert sorted(clauses(body)) == ["三、（二）2.", "二、（四）2.", "二、（四）3."]
+    body = chat.answer("区科技局参与但区科协不参与的措施有哪些？")  # 区科协 is in every one of them
+    assert body["measures"] == [] and "共0项" in body["answer"] and "区科技局参与、区科协不参与" in body["answer"]
+    body = chat.answer("区科协参与、区妇联没参与的工作有几项？")
+    assert body["answer"].startswith("共29项")  # 35 with 区科协, 6 of them with 区妇联
+
+
+def test_count_max_compare_and_no_lead(chat):
+    assert chat.answer("区委组织部牵头几项工作？")["answer"].startswith("共2项")
+    top = chat.answer("哪个单位牵头的措施最多？")["answer"]
+    assert top.startswith("8项") and "区委宣传部" in top.split("其次")[0]
+    both = chat.answer("区科协和区教体局谁参与的措施多？")["answer"]
+    assert "区科协参与35项" in both and "区教体局参与22项" in both
+    assert chat.answer("科普信息化提升工程里哪些措施没有牵头单位？")["answer"].startswith("共2项")
+
+
+def test_yes_no_starts_with_the_verdict_and_names_the_clause(chat):
+    body = chat.answer("区妇联参与强化科普教育基地建设吗？")
+    assert body["answer"].startswith("不，区妇联不在该项责任单位中。该项牵头单位：区委宣传部")
+    assert "二、（三）3." in body["answer"]
+
+
+def test_unknown_unit_is_named_with_close_ones(chat):
+    body = chat.answer("区档案局和区科协共同负责哪些工作？")
+    assert body["answer"].startswith("未找到单位“区档案局”。您是不是要问：") and body["abstained"]
+
+
+def test_other_questions_keep_the_ranking_path(chat):
+    for question in ("区民政局和区委组织部分别负责哪些工作？", "谁负责科普教育基地建设？", "区科协负责哪些工作？",
+                     "科学普及重点工程包括哪几项工程？", "每年培育多少高素质农民？"):
+        body = chat.answer(question)
+        assert body["intent"] != "query" and "query" not in body, question
+
+
+def test_follow_up_narrows_the_previous_answer(chat):
+    chat.answer("区科协负责哪些工作？", "kgqa-follow")
+    body = chat.answer("那其中哪些是区委宣传部牵头的？", "kgqa-follow")
+    assert body["intent"] == "query" and len(body["measures"]) == 8
+    assert all("区委宣传部" in m["lead_units"] and "区科协" in m["co_units"] + m["lead_units"]
+               for m in body["measures"])
+
+
+def test_long_lists_carry_a_wechat_cut_pointing_to_the_page(chat):
+    body = chat.answer("哪些措施没有明确牵头单位？")
+    assert len(body["measures"]) == 30
+    assert len(body["short_answer"]) < len(body["answer"]) and "网页版" in body["short_answer"]
+
+
+def test_cli_explain_prints_the_query_and_statement(data_dir, monkeypatch, tmp_path):
+    monkeypatch.setenv("KEPU_MODEL_DIR", str(tmp_path / "no-model"))
+    result = CliRunner().invoke(cli_app, ["--data-dir", str(data_dir), "ask", "--explain", "--plan", str(PLAN),
+                                          "区科协或区教体局牵头的措施有哪些？"])
+    assert result.exit_code == 0, result.output
+    assert "共3项" in result.output and "按此查询" in result.output
+    assert "SELECT ?id WHERE" in result.output and '"op": "or"' in result.output
+
+
+def test_api_returns_the_query_and_the_page_shows_it(tmp_path):
+    settings = replace(Settings.from_env(tmp_path / "data"), model_dir=tmp_path / "no-model")
+    OxigraphStore(settings.graph_dir).put_plan(parse_plan_file(PLAN))
+    with TestClient(create_app(settings)) as client:
+        body = client.post("/api/ask", json={"question": "区委组织部牵头几项工作？"}).json()
+        assert body["query"]["aggregate"] == "count" and body["query"]["units"][0]["role"] == "lead"
+        assert body["query"]["statements"] and body["answer"].startswith("共2项")
+        page = client.get("/", params={"q": "区委组织部牵头几项工作？"}).text
+        assert "按此查询" in page and "SELECT ?id WHERE" in page
+
+
+def test_wechat_gets_the_cut_list_with_the_pointer(chat, tmp_path):
+    from tests.support.wechat_platform import WeChatPlatform, random_aes_key, wechat_app
+
+    platform = WeChatPlatform("kgqa-token", "wxkgqa0000000000", random_aes_key())
+    settings = Settings(data_dir=tmp_path, wechat_token="kgqa-token", wechat_appid="wxkgqa0000000000",
+                        wechat_aes_key=platform.aes_key)
+    xml = platform.text("oUser-kgqa", "哪些措施没有明确牵头单位？", msg_id="7001")
+    with TestClient(wechat_app(settings, chat)) as client:
+        reply = platform.read_reply(client.post("/wechat", **platform.request(xml)).text).content
+    assert reply.startswith("共30项") and "另有18项" in reply and "网页版" in reply
+    assert "完善监测评估体系" not in reply  # the 29th measure is on the web page only
