@@ -37,8 +37,8 @@ def _answer_latency(encoder, registry, plan, questions: list[str]) -> dict:
     import time
 
     from qa_service.chat.service import ChatService
-    from qa_service.policy.qa import PolicyQA
     from qa_service.chat.sessions import InMemorySessionStore
+    from qa_service.policy.qa import PolicyQA
 
     chat = ChatService(PolicyQA([plan], encoder, registry), InMemorySessionStore())
     chat.answer("区科协负责哪些工作？")  # warm the code paths, not the questions

@@ -33,7 +33,7 @@ class PolicyResult:
     citations: list[dict] = field(default_factory=list)
     state: dict | None = None  # what a follow-up question may lean on
     debug: dict = field(default_factory=dict)  # rankings and features, for tuning
-    query: dict | None = None  # the typed query a graph question ran as (qa_service/policy_query)
+    query: dict | None = None  # the typed query a graph question ran as (qa_service/policy/query)
     short_answer: str | None = None  # a long list cut for WeChat, pointing to the web page
 
     def to_json(self) -> dict:

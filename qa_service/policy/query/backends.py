@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from graph.ontology import NAMESPACES
-from graph.store.rdf_mapping import plan_to_graph
 from graph.records import PlanRecord
+from graph.store.rdf_mapping import plan_to_graph
 from qa_service.policy.query import cypher, sparql
 from qa_service.policy.query.query import PolicyQuery
 

@@ -8,8 +8,8 @@ import logging
 from rapidfuzz import fuzz, process
 
 from graph.errors import GraphError
-from qa_service.policy.answer_format import citation
 from qa_service.policy.answer import PolicyAnswerer, PolicyResult
+from qa_service.policy.answer_format import citation
 from qa_service.policy.query import render
 from qa_service.policy.query.backends import MemoryGraph, Rows, SparqlBackend, backend_for
 from qa_service.policy.query.parser import Parsed, parse

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from qa_service.policy.answer_format import short_title
 from qa_service.policy.answer import PolicyResult
+from qa_service.policy.answer_format import short_title
 from qa_service.policy.query import render
 from qa_service.policy.query.backends import Rows
 from qa_service.policy.query.query import ANY, DEADLINE, LEAD, LIST, PolicyQuery

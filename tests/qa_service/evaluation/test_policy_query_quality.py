@@ -15,9 +15,9 @@ from graph.settings import DEFAULT_MODEL_DIR, Settings
 from graph.unit_registry import UnitRegistry
 from ingest.plan_parser import parse_plan_file
 from qa_service.chat.service import ChatService
-from qa_service.policy.qa import PolicyQA
-from qa_service.evaluation.graph_query_eval import check
 from qa_service.chat.sessions import InMemorySessionStore
+from qa_service.evaluation.graph_query_eval import check
+from qa_service.policy.qa import PolicyQA
 
 pytestmark = pytest.mark.slow
 

@@ -10,17 +10,17 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from graph.store.oxigraph import OxigraphStore
 from graph.settings import Settings
+from graph.store.oxigraph import OxigraphStore
 from graph.unit_registry import UnitRegistry
 from ingest.plan_parser import parse_plan_file
 from qa_service.app import create_app
 from qa_service.chat.service import ChatService
+from qa_service.chat.sessions import InMemorySessionStore
 from qa_service.cli import app as cli_app
 from qa_service.policy.qa import PolicyQA
 from qa_service.policy.query import sparql
 from qa_service.policy.query.query import LEAD, PolicyQuery, Scope, UnitTerm
-from qa_service.chat.sessions import InMemorySessionStore
 
 ROOT = Path(__file__).resolve().parents[3]
 PLAN = ROOT / "corpus" / "plans" / "huaiyin_science_literacy_plan_2021-2025_draft.txt"
