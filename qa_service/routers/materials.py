@@ -17,6 +17,7 @@ from graph.errors import GraphError
 from qa_service.http.admin_guard import is_admin
 from qa_service.http.deps import MaterialIndexDep, MaterialSearchDep, RumorCheckerDep
 from qa_service.http.errors import json_error
+from qa_service.http.schemas import RUMOR_RESPONSES
 from qa_service.rumors.check import MAX_CHARS, InvalidText
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ _CHECK_BODY = {"requestBody": {"required": True, "content": {"application/json":
 _RUMORS_OFF = "科学辟谣功能暂不可用，请稍后再试。"
 
 
-@router.post("/api/rumor-check", openapi_extra=_CHECK_BODY)
+@router.post("/api/rumor-check", openapi_extra=_CHECK_BODY, responses=RUMOR_RESPONSES)
 async def rumor_check(request: Request, checker: RumorCheckerDep):
     """Check a message against vetted material: {"text": "..."}."""
     try:

@@ -19,6 +19,7 @@ from graph.roles import role_of
 from qa_service.chat.question import check_question, normalize
 from qa_service.http.deps import ChatDep, PolicyDep, TeamDep
 from qa_service.http.errors import json_error
+from qa_service.http.schemas import ANSWER_RESPONSES
 from qa_service.policy.qa import PolicyQA
 from qa_service.policy.ranking import rank
 from qa_service.team.hooks import record_answer
@@ -35,7 +36,7 @@ class AskBody(BaseModel):
     session_id: str | None = None
 
 
-@router.post("/api/ask")
+@router.post("/api/ask", responses=ANSWER_RESPONSES)
 async def ask(body: AskBody, chat: ChatDep, team: TeamDep, response: Response):
     """Ask about the plan: {"question": "...", "session_id": "..." | null}."""
     check = check_question(body.question)  # once per request: the chat service takes the result
