@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import copy
 import json
-import math
 import re
 from pathlib import Path
 
 from graph.fsutil import atomic_write_text
+from qa_service.evaluation.logistic import LogisticModel
 
 PARAMS_PATH = Path(__file__).with_name("params.json")
 FEATURES = ("fused_top", "margin", "cos_title", "cos_text", "cos_sent", "cov_top", "cov_vocab", "idf_top", "n_words", "cue")
@@ -67,8 +67,7 @@ def save_params(params: dict, path: Path | None = None) -> None:
 
 
 def probability(features: dict[str, float], calibration: dict) -> float:
-    z = calibration["intercept"]
-    for i, name in enumerate(FEATURES):
-        scale = calibration["scale"][i] or 1.0
-        z += calibration["coef"][i] * (features.get(name, 0.0) - calibration["mean"][i]) / scale
-    return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
+    """The policy side's calibration of one answer kind (the one LogisticModel; absent features are 0)."""
+    model = LogisticModel.of(FEATURES, calibration["mean"], calibration["scale"], calibration["coef"],
+                             calibration["intercept"], clip=30.0)
+    return model.probability(features, missing=0.0)

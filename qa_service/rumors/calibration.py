@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +28,7 @@ from graph.search.claim_terms import ClaimTerms, plain_words
 from graph.search.passage_index import PassageIndex
 from graph.settings import PROJECT_ROOT
 from graph.text_normalizer import normalize
+from qa_service.evaluation.logistic import LogisticModel
 from qa_service.rumors.retrieval import SHORT_KINDS, Candidate, FusionConfig, Retrieval
 
 log = logging.getLogger(__name__)
@@ -153,18 +153,17 @@ class Calibration:
     info: dict = field(default_factory=dict)  # what it was fitted on and held-out figures
 
     def __post_init__(self) -> None:
-        n = len(self.features)
-        if not (len(self.mean) == len(self.scale) == len(self.coef) == n):
-            raise ValueError("calibration vectors must have one value per feature")
+        self.model()  # one value per feature
         unknown = set(self.features) - set(FEATURES)
         if unknown:
             raise ValueError(f"unknown calibration features: {sorted(unknown)}")
 
+    def model(self) -> LogisticModel:
+        """The abstention model (the one LogisticModel), from the current vectors."""
+        return LogisticModel.of(self.features, self.mean, self.scale, self.coef, self.intercept, clip=40.0)
+
     def probability(self, feats: dict[str, float]) -> float:
-        z = sum(c * (feats[name] - m) / (s or 1.0)
-                for name, m, s, c in zip(self.features, self.mean, self.scale, self.coef, strict=True))
-        z += self.intercept
-        return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+        return self.model().probability(feats)
 
     def vector(self, feats: dict[str, float]) -> np.ndarray:
         return np.array([feats[name] for name in self.features], dtype=np.float64)
