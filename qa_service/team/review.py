@@ -66,12 +66,8 @@ class ReviewState:
     group_id: int | None
 
 
-def has_review_by() -> bool:
-    return "review_by" in MaterialRecord.__dataclass_fields__
-
-
 def review_by_of(record: MaterialRecord) -> str:
-    return getattr(record, "review_by", "") or ""
+    return record.review_by or ""
 
 
 class Review:
@@ -209,7 +205,7 @@ class Review:
                 "reviewed_at": today.isoformat(),
                 "updated_at": today.isoformat(),
             }
-            if has_review_by() and (review_by_of(copy.record) or "") <= today.isoformat():
+            if review_by_of(copy.record) <= today.isoformat():
                 meta["review_by"] = (today + dt.timedelta(days=REVIEW_PERIOD_DAYS)).isoformat()
             record = with_front_matter(copy.record, meta)
             digest = publish(self.settings, record)

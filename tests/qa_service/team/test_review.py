@@ -16,7 +16,6 @@ from graph.search.material_store import MaterialStore
 from ingest.corpus_indexer import build_index
 from qa_service.team.drafts import drafts_dir
 from qa_service.team.grouping import to_blob
-from qa_service.team.review import has_review_by
 from tests.material_fakes import FakeEncoder
 
 FORM = {
@@ -105,8 +104,7 @@ def test_draft_from_a_group_reviewed_by_another_member_goes_public_and_closes_th
     assert approved.status_code == 303, approved.text
     meta = yaml.safe_load(path.read_text("utf-8").split("---")[1])
     assert meta["status"] == "approved" and meta["reviewed_by"] == "审核员"
-    if has_review_by():
-        assert meta["review_by"] > dt.date.today().isoformat()
+    assert meta["review_by"] > dt.date.today().isoformat()
     assert _check(client, "每天喝醋能软化血管吗")["materials"][0]["id"] == "vinegar"
     with database.read() as c:
         group = c.execute(select(queue_groups).where(queue_groups.c.id == group_id)).mappings().one()
@@ -250,10 +248,6 @@ def test_retire_takes_it_off_the_public_side(client, members):
 
 
 def test_review_dates_due_overdue_and_withdrawn_past_the_grace_period(client, members, settings):
-    if not has_review_by():
-        import pytest
-
-        pytest.skip("MaterialRecord has no review_by field in this checkout")
     from qa_service.team.accounts import Member
     from qa_service.team.web_materials import review_for
 
