@@ -203,39 +203,12 @@ def test_cli_users_add_prints_a_setup_code_that_logs_in(client, settings):
 
 
 def test_cli_queue_export_and_review_due(settings, tmp_path):
-    import time
-
     from openpyxl import load_workbook
-    from sqlalchemy import insert
 
     from graph.db import open_database
-    from graph.db.schema import queue_groups, queue_messages
-    from qa_service.team.grouping import to_blob
+    from tests.support.database import seed_queue_group
 
-    database = open_database(settings)
-    with database.begin() as c:
-        gid = c.execute(
-            insert(queue_groups)
-            .values(
-                title="喝醋能软化血管吗",
-                status="open",
-                created_at=time.time(),
-                last_at=time.time(),
-                centroid=to_blob([1.0]),
-                size=1,
-            )
-            .returning(queue_groups.c.id)
-        ).scalar_one()
-        c.execute(
-            insert(queue_messages).values(
-                question_id="b" * 32,
-                at=time.time(),
-                channel="web",
-                asker="s",
-                text="喝醋能软化血管吗",
-                group_id=gid,
-            )
-        )
+    seed_queue_group(open_database(settings), channel="web", asker="s", question_id="b" * 32)
     runner = CliRunner()
     env = {"KEPU_DATABASE_URL": settings.database_url}
     out = tmp_path / "queue.xlsx"

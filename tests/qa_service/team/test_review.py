@@ -6,17 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 
 import yaml
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
-from graph.db.schema import queue_groups, queue_messages
+from graph.db.schema import queue_groups
 from graph.search.material_store import MaterialStore
 from ingest.corpus_indexer import build_index
 from qa_service.team.drafts import drafts_dir
-from qa_service.team.grouping import to_blob
 from tests.material_fakes import FakeEncoder
+from tests.support.database import seed_queue_group
 
 FORM = {
     "title": "喝醋能软化血管吗？",
@@ -42,30 +41,7 @@ def _check(client, text):
 
 
 def _group(database, text="喝醋能软化血管吗"):
-    with database.begin() as c:
-        group_id = c.execute(
-            insert(queue_groups)
-            .values(
-                title=text,
-                status="open",
-                created_at=time.time(),
-                last_at=time.time(),
-                centroid=to_blob([1.0]),
-                size=1,
-            )
-            .returning(queue_groups.c.id)
-        ).scalar_one()
-        c.execute(
-            insert(queue_messages).values(
-                question_id="a" * 32,
-                at=time.time(),
-                channel="wechat",
-                asker="o1",
-                text=text,
-                group_id=group_id,
-            )
-        )
-    return group_id
+    return seed_queue_group(database, text)
 
 
 def test_draft_from_a_group_reviewed_by_another_member_goes_public_and_closes_the_group(
