@@ -168,11 +168,25 @@ def new_material(request: Request, group: int | None = None):
             return error_page(request, 404, "未找到", f"没有编号为 {group} 的问题组。")
         examples = list(dict.fromkeys([found["title"], *(m["text"] for m in found["messages"][:5])]))
         values.update(title=found["title"][:60], claims="\n".join(examples))
+    return _new_material_page(request, member, "", values, "" if group is None else str(group))
+
+
+def _new_material_page(
+    request: Request,
+    member,
+    material_id: str,
+    values: dict,
+    group_id: str,
+    problem: str = "",
+    status_code: int = 200,
+):
+    """The form for a material not written yet (blank, prefilled from a queue group, or sent back with a problem)."""
     return team_render(
         request,
         "team/material_edit.html",
+        status_code=status_code,
         member=member,
-        material_id="",
+        material_id=material_id,
         values=values,
         base_hash="",
         record=None,
@@ -181,11 +195,11 @@ def new_material(request: Request, group: int | None = None):
         state_names=STATE_NAMES,
         verdicts=VERDICTS,
         preview=None,
-        problem="",
+        problem=problem,
         notice="",
         creating=True,
         review_by="",
-        group_id="" if group is None else str(group),
+        group_id=group_id,
     )
 
 
@@ -203,26 +217,14 @@ async def create_material(request: Request):
     try:
         review_for(request).save(member, material_id, form, "", group_id=group, create=True)
     except (TeamError, GraphError, DatabaseError) as exc:
-        status = getattr(exc, "status", 503)
-        return team_render(
+        return _new_material_page(
             request,
-            "team/material_edit.html",
-            status_code=status,
-            member=member,
-            material_id=material_id,
-            values=_form_values(None, form),
-            base_hash="",
-            record=None,
-            pending=False,
-            state=None,
-            state_names=STATE_NAMES,
-            verdicts=VERDICTS,
-            preview=None,
+            member,
+            material_id,
+            _form_values(None, form),
+            form.get("group", ""),
             problem=exc.user_message,
-            notice="",
-            creating=True,
-            review_by="",
-            group_id=form.get("group", ""),
+            status_code=getattr(exc, "status", 503),
         )
     return RedirectResponse(f"/team/materials/{quote(material_id)}?saved=1", status_code=303)
 
