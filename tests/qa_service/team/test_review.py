@@ -257,3 +257,16 @@ def test_review_dates_due_overdue_and_withdrawn_past_the_grace_period(client, me
     assert "dated" in withdrawn
     assert not _check(client, "每天喝醋能软化血管吗")["matched"], "withdrawn until re-approved"
     assert "逾期撤下" in client.get("/team/materials/dated", headers=editor).text or True
+
+
+def test_creating_a_material_whose_id_is_taken_shows_the_form_again_with_the_reason(client, members):
+    editor = members["editor"].headers
+    first = client.post(
+        "/team/materials", data={**FORM, "id": "twice"}, headers=editor, follow_redirects=False
+    )
+    assert first.status_code == 303
+    again = client.post(
+        "/team/materials", data={**FORM, "id": "twice"}, headers=editor, follow_redirects=False
+    )
+    assert again.status_code == 409 and "素材 twice 已存在，请换一个编号。" in again.text
+    assert FORM["title"] in again.text and 'name="base_hash" value=""' in again.text
