@@ -2,7 +2,8 @@
 
 Policy answers (qa_service/policy/params.json, per answer kind) and the rumour checker's abstention
 model (corpus/rumor_calibration.json) are both this model; they differ only in their features and
-in how far the log-odds are clipped.
+in how far the log-odds are clipped. `fit_logistic` is the one fitting procedure behind every
+committed weight file (policy calibration, rumour abstention, rumour pair and decision models).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,14 @@ class LogisticModel:
             raise ValueError("calibration vectors must have one value per feature")
         return cls(tuple(features), tuple(mean), tuple(scale), tuple(coef), float(intercept), clip)
 
+    @classmethod
+    def fit(cls, features: Sequence[str], x: np.ndarray, y: np.ndarray, *, l2: float, balanced: bool = True,
+            clip: float = 40.0) -> LogisticModel:
+        """The model `fit_logistic` fits on rows `x` (one column per feature) and labels `y`."""
+        mean, scale, coef, intercept = fit_logistic(x, y, l2=l2, balanced=balanced)
+        return cls.of(features, [float(v) for v in mean], [float(v) for v in scale], [float(c) for c in coef],
+                      intercept, clip)
+
     def log_odds(self, values: Mapping[str, float], missing: float | None = None) -> float:
         """`missing`: the value of a feature `values` lacks (None: it must be there)."""
         z = sum(c * ((values[name] if missing is None else values.get(name, missing)) - m) / (s or 1.0)
@@ -41,3 +52,33 @@ class LogisticModel:
     def to_json(self) -> dict:
         return {"features": list(self.features), "mean": list(self.mean), "scale": list(self.scale),
                 "coef": list(self.coef), "intercept": self.intercept}
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, iterations: int = 50, balanced: bool = True
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """Standardise, then Newton's method on the L2-penalised log-loss (the intercept unpenalised);
+    returns mean, scale, coef, intercept. `balanced`: each class weighs half, so the intercept does
+    not simply follow how many negatives were written; otherwise every row weighs 1 (then `l2` is
+    1 / C of scikit-learn's LogisticRegression, which this matches to its solver's tolerance)."""
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
+    if balanced:
+        weights = np.where(y == 1, 0.5 / max(y.mean(), 1e-9), 0.5 / max(1 - y.mean(), 1e-9))
+    else:
+        weights = np.ones(len(y))
+    w = np.zeros(z.shape[1])
+    penalty = np.full(z.shape[1], l2)
+    penalty[-1] = 0.0
+    for _ in range(iterations):
+        p = 1.0 / (1.0 + np.exp(-np.clip(z @ w, -40, 40)))
+        grad = z.T @ (weights * (p - y)) + penalty * w
+        hess = (z * (weights * p * (1 - p))[:, None]).T @ z + np.diag(penalty + 1e-9)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return mean, scale, w[:-1], float(w[-1])

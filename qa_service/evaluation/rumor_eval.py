@@ -6,8 +6,8 @@ the closest one, a tempting wrong answer). Figures: Recall@1/@3 and MRR of the r
 covered queries are answered with the right material, how many are answered with a wrong one,
 and how many uncovered ones are abstained on.
 
-The abstention model is a small L2-regularised logistic regression (Newton steps, numpy only)
-over `rumor_calibration.FEATURES`; the threshold is chosen on the same tuning data, out of fold.
+The abstention model is the one logistic fit (qa_service/evaluation/logistic.py: Newton steps,
+classes balanced) over `rumors.calibration.FEATURES`; the threshold is chosen on the same tuning data, out of fold.
 
 Written uncovered questions are few (a few dozen per set), so the model also learns from
 *synthetic* ones: every covered tuning question asked again with its own material left out of the
@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from graph.text_normalizer import normalize
+from qa_service.evaluation.logistic import fit_logistic
 from qa_service.rumors.calibration import FEATURES, Calibration
 from qa_service.rumors.check import ClauseEvidence, RumorChecker
 from qa_service.rumors.retrieval import FusionConfig
@@ -137,29 +138,6 @@ def evaluate_modes(checker: RumorChecker, queries: list[Query]) -> dict[str, dic
 
 
 # --- fitting --------------------------------------------------------------------------------------
-
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, iterations: int = 50
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-    """Standardise, then Newton's method on the L2-penalised log-loss; returns mean, scale, coef, intercept."""
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
-    scale[scale < 1e-9] = 1.0
-    z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
-    # Balance classes so the intercept does not simply follow how many negatives were written.
-    weights = np.where(y == 1, 0.5 / max(y.mean(), 1e-9), 0.5 / max(1 - y.mean(), 1e-9))
-    w = np.zeros(z.shape[1])
-    penalty = np.full(z.shape[1], l2)
-    penalty[-1] = 0.0
-    for _ in range(iterations):
-        p = 1.0 / (1.0 + np.exp(-np.clip(z @ w, -40, 40)))
-        grad = z.T @ (weights * (p - y)) + penalty * w
-        hess = (z * (weights * p * (1 - p))[:, None]).T @ z + np.diag(penalty + 1e-9)
-        step = np.linalg.solve(hess, grad)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    return mean, scale, w[:-1], float(w[-1])
-
 
 def _material(e: Evidence) -> str:
     """The material a query is about (expected, or nearly answered by): its questions stay together."""

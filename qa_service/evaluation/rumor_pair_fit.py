@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from qa_service.evaluation.rumor_eval import fit_logistic
+from qa_service.evaluation.logistic import fit_logistic
 from qa_service.rumors.decision import DECISION_FEATURES, Decision, Pick, clause_candidates
 from qa_service.rumors.pair import CANDIDATES, PairModel, claim_rows, pair_features
 

@@ -7,13 +7,13 @@ import json
 import numpy as np
 import pytest
 
+from qa_service.evaluation.logistic import fit_logistic
 from qa_service.evaluation.rumor_eval import (
     SYNTHETIC,
     Evidence,
     Query,
     choose_threshold,
     fit_calibration,
-    fit_logistic,
     load_queries,
     metrics,
 )
