@@ -124,15 +124,7 @@ def prepare(ctx: Context) -> dict:
 # --- `kepu serve` -------------------------------------------------------------------------------
 
 def serve_command(port: int, workers: int = 0) -> tuple[list[str], str]:
-    """`kepu serve` when this checkout has it, else the uvicorn factory `make run` would use."""
-    try:
-        import qa_service.cli.serve_commands  # noqa: F401
-    except ModuleNotFoundError:
-        command = [sys.executable, "-m", "uvicorn", "qa_service.app:create_app", "--factory",
-                   "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
-        if workers > 1:
-            command += ["--workers", str(workers)]
-        return command, "uvicorn qa_service.app:create_app --factory"
+    """`kepu serve` on 127.0.0.1:`port`, and how the report names it."""
     command = [*KEPU, "serve", "--host", "127.0.0.1", "--port", str(port)]
     if workers:
         command += ["--workers", str(workers)]

@@ -59,10 +59,8 @@ def export(model_dir: Path, out_dir: Path | None = None) -> Path:
     transformers.utils.logging.set_verbosity_error()
     model_dir = Path(model_dir)
     out_dir = Path(out_dir or model_dir / ONNX_DIR)
-    try:  # e5 pools the tokens itself: no pooler weights ship, none to initialise
-        model = AutoModel.from_pretrained(str(model_dir), local_files_only=True, add_pooling_layer=False)
-    except TypeError:  # an architecture without a pooler option
-        model = AutoModel.from_pretrained(str(model_dir), local_files_only=True)
+    # e5 (BERT / XLM-R) pools the tokens itself: no pooler weights ship, none to initialise.
+    model = AutoModel.from_pretrained(str(model_dir), local_files_only=True, add_pooling_layer=False)
     model.eval()
     tokenizer = AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True)
     sample = tokenizer(["query: 科学辟谣", "query: 隔夜菜会致癌吗"], padding=True, return_tensors="pt")

@@ -5,15 +5,17 @@ Each command group lives in its own module and registers itself on `app`.
 
 from __future__ import annotations
 
+from qa_service.cli import (  # noqa: F401 - each registers its commands on `app`
+    admin_commands,
+    graph_commands,
+    material_commands,
+    plan_commands,
+    plan_dry_run,
+    qa_commands,
+    serve_commands,
+    team_commands,
+)
 from qa_service.cli.base import app
-
-for _optional in ("plan_commands", "plan_dry_run", "material_commands", "qa_commands", "serve_commands", "graph_commands", "admin_commands",
-                  "team_commands"):
-    try:
-        __import__(f"qa_service.cli.{_optional}")
-    except ModuleNotFoundError as exc:  # a command group not built yet
-        if exc.name != f"qa_service.cli.{_optional}":
-            raise
 
 
 def main() -> None:

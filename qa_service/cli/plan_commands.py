@@ -106,13 +106,9 @@ def ingest_plan(
 
 
 def _ingest_one(settings: Settings, path: Path, plan_id: str | None) -> None:
-    try:
-        from ingest.errors import IngestError
-        from ingest.plan_parser import parse_plan_with_report
-    except ModuleNotFoundError as exc:
-        log.error("Plan parser not available: %s", exc)
-        fail("方案解析模块尚未就绪，无法导入方案。")
-        raise
+    from ingest.errors import IngestError
+    from ingest.plan_parser import parse_plan_with_report
+
     started = time.perf_counter()
     try:
         registry = UnitRegistry.load(settings.unit_registry)
