@@ -1,4 +1,11 @@
-"""Cleaning and checking what a user typed before anything tries to answer it."""
+"""Cleaning and checking what a user typed before anything tries to answer it: `read_question`, once
+per request, at the edge that received it (POST /api/ask, the ask page, or the chat service for
+WeChat and the CLI); everything downstream takes the typed `Question`.
+
+The policy side matches `Question.text` (NFKC, then the shared graph/text_normalizer.py). The rumour
+checker is handed `Question.raw` and applies the shared normaliser alone, as its material index was
+built with it: NFKC first would change what some messages match (‼ becomes !!).
+"""
 
 from __future__ import annotations
 
@@ -25,7 +32,8 @@ def normalize(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class QuestionCheck:
+class Question:
+    raw: str  # as the user typed it ("" for none)
     text: str  # normalised question, "" when rejected
     problem: str | None = None  # empty | too_long | no_text | not_chinese
     message: str | None = None  # Chinese message for the user
@@ -35,14 +43,15 @@ class QuestionCheck:
         return self.problem is None
 
 
-def check_question(raw: str | None) -> QuestionCheck:
+def read_question(raw: str | None) -> Question:
+    """The one validation and normalisation of a question."""
     if raw is None or not raw.strip():
-        return QuestionCheck("", "empty", MSG_EMPTY)
+        return Question(raw or "", "", "empty", MSG_EMPTY)
     if len(raw) > MAX_QUESTION_CHARS:
-        return QuestionCheck("", "too_long", MSG_TOO_LONG)
+        return Question(raw, "", "too_long", MSG_TOO_LONG)
     text = normalize(raw)
     if not _HAN.search(text):
         if _LATIN.search(text):
-            return QuestionCheck("", "not_chinese", MSG_NOT_CHINESE)
-        return QuestionCheck("", "no_text", MSG_NO_TEXT)
-    return QuestionCheck(text)
+            return Question(raw, "", "not_chinese", MSG_NOT_CHINESE)
+        return Question(raw, "", "no_text", MSG_NO_TEXT)
+    return Question(raw, text)

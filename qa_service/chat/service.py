@@ -6,13 +6,15 @@ from __future__ import annotations
 import logging
 import re
 import time
+from dataclasses import replace
 
 from graph.lru import GenerationCache
-from qa_service.chat.question import QuestionCheck, check_question
+from qa_service.chat.question import Question, read_question
 from qa_service.chat.sessions import InMemorySessionStore, SessionStore
 from qa_service.policy import answer_format as fmt
 from qa_service.policy.intent import not_for_rumours
 from qa_service.policy.qa import PolicyQA
+from qa_service.policy.state import TurnState
 
 log = logging.getLogger(__name__)
 
@@ -48,19 +50,22 @@ class ChatService:
     def forget(self, session_id: str) -> None:
         self.sessions.delete(session_id)
 
-    def answer(self, question: str, session_id: str | None = None, check: QuestionCheck | None = None) -> dict:
-        """`check`: the question already checked by the caller (the HTTP edge), so it is checked once."""
+    def answer(self, asked: Question | str, session_id: str | None = None) -> dict:
+        """`asked`: the question as read by the edge that received it (chat/question.py), or the text
+        as typed, read here (WeChat, the CLI): either way it is validated and normalised once."""
         started = time.perf_counter()
+        if not isinstance(asked, Question):
+            asked = read_question(asked)
+        question = asked.raw
         accepted = self._accepted_suggestion(question, session_id)
         if accepted is not None:
             return accepted
-        check = check if check is not None else check_question(question)
-        if not check.ok:
-            return _response("invalid", check.message)
-        text = check.text
+        if not asked.ok:
+            return _response("invalid", asked.message)
+        text = asked.text
         if _GREETING.match(text):
             return _response("greeting", GREETING_ANSWER)
-        previous = self.sessions.get(session_id) if session_id else None
+        previous = TurnState.from_json(self.sessions.get(session_id)) if session_id else None
         # A question that does not follow up on an earlier one has one answer per generation of the
         # plans and of the material: repeated questions (the common case) come from the cache.
         generation = self._generation() if previous is None else None
@@ -75,12 +80,12 @@ class ChatService:
                 self._log_unanswered(question)  # each asking counts for the science team
         body = dict(body)  # callers may add to the top level; the cached nested parts stay read-only
         if session_id:
-            self.sessions.put(session_id, {**state, "question": text, "at": time.time()})
+            self.sessions.put(session_id, replace(state, question=text, at=time.time()).to_json())
         log.debug("answered intent=%s confidence=%.3f in %.1f ms", body["intent"], body["confidence"],
                   (time.perf_counter() - started) * 1000)
         return body
 
-    def _answer(self, text: str, question: str, previous: dict | None) -> tuple[dict, dict]:
+    def _answer(self, text: str, question: str, previous: TurnState | None) -> tuple[dict, TurnState]:
         """The response body and the conversation state it leaves."""
         result = self.policy.answer(text, previous)
         body = result.to_json()
@@ -88,20 +93,20 @@ class ChatService:
         if rumor is not None:
             body = _response("rumor", rumor.get("reply") or fmt.OOS_ANSWER, rumor.get("confidence") or 0.0,
                              not rumor.get("matched"), rumor=rumor)
-        state = (result.state or {"intent": result.intent}) if rumor is None else {"intent": "rumor"}
-        if rumor is not None and rumor.get("suggestion"):
-            state["suggestion"] = rumor["suggestion"]  # a reply of "1" next turn gets its rebuttal
-        return body, state
+        if rumor is None:
+            return body, result.state or TurnState(result.intent)
+        # A reply of "1" next turn gets the suggested material's rebuttal.
+        return body, TurnState("rumor", suggestion=rumor.get("suggestion") or None)
 
     def _accepted_suggestion(self, question: str, session_id: str | None) -> dict | None:
         """The suggested material's rebuttal when the asker answers "1" (yes) to "您说的是不是……？"."""
-        if not session_id or not isinstance(question, str) or not _ACCEPT.match(question):
+        if not session_id or not _ACCEPT.match(question):
             return None
-        previous = self.sessions.get(session_id)
-        suggestion = (previous or {}).get("suggestion")
-        if not isinstance(suggestion, dict) or not suggestion.get("reply"):
+        previous = TurnState.from_json(self.sessions.get(session_id))
+        suggestion = previous.suggestion if previous is not None else None
+        if suggestion is None or not suggestion.get("reply"):
             return None
-        self.sessions.put(session_id, {"intent": "rumor", "question": question, "at": time.time()})
+        self.sessions.put(session_id, TurnState("rumor", question=question, at=time.time()).to_json())
         return _response("rumor", suggestion["reply"], 1.0, False,
                          rumor={"matched": True, "level": "accepted_suggestion", "reply": suggestion["reply"],
                                 "materials": [{"id": suggestion.get("id"), "title": suggestion.get("title")}]})
@@ -139,8 +144,8 @@ class ChatService:
             return None
         policy_conf = 0.0 if result.abstained else result.confidence
         rumor_conf = float(rumor.get("confidence") or 0.0)
-        if rumor.get("matched") and rumor_conf >= self.params.get("rumor_min_confidence", 0.5) \
-                and rumor_conf > policy_conf + self.params.get("rumor_margin", 0.0):
+        if rumor.get("matched") and rumor_conf >= self.params.rumor_min_confidence \
+                and rumor_conf > policy_conf + self.params.rumor_margin:
             return rumor
         if result.abstained and rumor.get("level") == "suggested":
             # "您说的是不是……？": better than a policy decline, never a verdict, and still unanswered

@@ -171,5 +171,6 @@ def eval_tune(
     modes = ("hybrid", "lexical") if encoder is not None else ("lexical",)
     params = tune_modes(plans, load_registry(settings), encoder, questions, modes=modes)
     save_params(params, out or PARAMS_PATH)
-    summary = {m: {k: params[m][k] for k in ("weights", "answer_threshold", "suggest_threshold")} for m in modes}
+    summary = {m: {k: params.mode(m).to_json()[k] for k in ("weights", "answer_threshold", "suggest_threshold")}
+               for m in modes}
     typer.echo(json.dumps(summary, ensure_ascii=False, indent=1))

@@ -10,9 +10,8 @@ tuning questions; the suggestion band only where it shows the right measure more
 
 from __future__ import annotations
 
-import copy
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -20,13 +19,26 @@ import numpy as np
 from qa_service.chat.question import normalize
 from qa_service.chat.service import ChatService
 from qa_service.chat.sessions import InMemorySessionStore
+from qa_service.evaluation.logistic import LogisticModel
 from qa_service.evaluation.policy_eval import evaluate
 from qa_service.policy.index import fuse
-from qa_service.policy.params import FEATURES, KINDS, load_params
+from qa_service.policy.params import (
+    FEATURES,
+    KINDS,
+    POLICY_CLIP,
+    ModeParams,
+    PolicyParams,
+    Weights,
+    load_params,
+)
 from qa_service.policy.qa import PolicyQA
 from qa_service.policy.ranking import rank
 
 log = logging.getLogger(__name__)
+# sklearn's LogisticRegression(C=0.5) minimises C * log-loss + |w|^2 / 2, i.e. log-loss + |w|^2 / (2 C):
+# the Newton fit's penalty l2 / 2 * |w|^2 with l2 = 1 / C. Its lbfgs stops at tol 1e-4, so a refit with
+# the exact optimum moves coefficients by up to ~1e-3 (tests/qa_service/evaluation/test_policy_tuning.py).
+CALIBRATION_L2 = 2.0
 _KIND_OF = {"resp": "measure", "lead": "measure", "target": "target", "structure": "section"}
 
 
@@ -77,12 +89,12 @@ def collect(qa: PolicyQA, questions: list[dict]) -> list[Sample]:
     return samples
 
 
-def tune_weights(samples: list[Sample], kind: str, lexical: bool) -> dict[str, float]:
+def tune_weights(samples: list[Sample], kind: str, lexical: bool) -> Weights:
     """Grid over the simplex (step 0.1); each point scored by the mean top-1 accuracy of its
     neighbourhood, so a lucky spike loses to a broad plateau (ties: mean margin of the right document)."""
     positives = [s for s in samples if s.kind == kind and s.gold]
     if lexical or not positives:
-        return {"bm25": 1.0, "cos_title": 0.0, "cos_text": 0.0, "cos_sent": 0.0}
+        return Weights(1.0, 0.0, 0.0, 0.0)
     grid = [(b, t, x) for b in range(11) for t in range(11) for x in range(11) if b + t + x <= 10]
     right: dict[tuple[int, int, int], int] = {}
     margin: dict[tuple[int, int, int], float] = {}
@@ -109,41 +121,42 @@ def tune_weights(samples: list[Sample], kind: str, lexical: bool) -> dict[str, f
     return _weights(*best)
 
 
-def _weights(b: int, t: int, x: int) -> dict[str, float]:
-    return {"bm25": b / 10, "cos_title": t / 10, "cos_text": x / 10, "cos_sent": (10 - b - t - x) / 10}
+def _weights(b: int, t: int, x: int) -> Weights:
+    return Weights(b / 10, t / 10, x / 10, (10 - b - t - x) / 10)
 
 
-def fit_calibration(samples: list[Sample], kind: str, params: dict) -> dict:
-    from sklearn.linear_model import LogisticRegression
-
+def fit_calibration(samples: list[Sample], kind: str, params: ModeParams) -> LogisticModel:
+    """The one logistic fit (qa_service/evaluation/logistic.py), rows unweighted, l2 = 1 / C with the
+    C = 0.5 the committed params.json was first fitted with (scikit-learn's solver; see CALIBRATION_L2)."""
     rows, labels = [], []
     for s in (s for s in samples if s.kind == kind):
         ranking = rank(s.query, kind, params)
         rows.append([ranking.features[f] for f in FEATURES])
         labels.append(int(ranking.top in s.gold))
     x = np.asarray(rows, dtype=np.float64)
-    y = np.asarray(labels)
+    y = np.asarray(labels, dtype=np.float64)
     if len(set(y)) < 2:
-        return params["calibration"][kind]
-    mean, scale = x.mean(axis=0), x.std(axis=0)
-    scale[scale < 1e-9] = 1.0
-    model = LogisticRegression(C=0.5, max_iter=2000)
-    model.fit((x - mean) / scale, y)
+        return params.calibration[kind]
+    model = LogisticModel.fit(FEATURES, x, y, l2=CALIBRATION_L2, balanced=False, clip=POLICY_CLIP)
     log.info("calibration %s: %d samples, %d positive, train accuracy %.3f", kind, len(y), int(y.sum()),
-             model.score((x - mean) / scale, y))
-    return {"coef": [round(float(c), 5) for c in model.coef_[0]], "intercept": round(float(model.intercept_[0]), 5),
-            "mean": [round(float(v), 5) for v in mean], "scale": [round(float(v), 5) for v in scale]}
+             float(np.mean([(model.probability(dict(zip(FEATURES, row, strict=True))) >= 0.5) == label
+                            for row, label in zip(x, y, strict=True)])))
+    # Five places: the committed file is read by people reviewing a re-tune.
+    return LogisticModel.of(FEATURES, [round(v, 5) for v in model.mean], [round(v, 5) for v in model.scale],
+                            [round(c, 5) for c in model.coef], round(model.intercept, 5), clip=POLICY_CLIP)
 
 
-def tune_thresholds(qa: PolicyQA, questions: list[dict], mode_params: dict) -> tuple[float, float]:
-    """Answer threshold: best accuracy averaged over a +-0.1 window (ties: nearest 0.5)."""
-    chat = ChatService(qa, InMemorySessionStore())
+def tune_thresholds(qa: PolicyQA, questions: list[dict], mode_params: ModeParams) -> ModeParams:
+    """Answer threshold: best accuracy averaged over a +-0.1 window (ties: nearest 0.5). The
+    answerer answers with each candidate in turn; it is left with the chosen ones. Each candidate
+    gets a chat service of its own: one service would answer every candidate after the first from
+    its answer cache, and every threshold would score the same."""
     # Below 0.3 a wrong answer becomes likelier than a right one on unseen questions.
     candidates = [round(0.2 + 0.05 * i, 2) for i in range(15)]
     accuracy = {}
     for answer in candidates:
-        mode_params["answer_threshold"] = mode_params["suggest_threshold"] = answer
-        accuracy[answer] = evaluate(chat, questions)["accuracy"]
+        qa.answerer.params = replace(mode_params, answer_threshold=answer, suggest_threshold=answer)
+        accuracy[answer] = evaluate(ChatService(qa, InMemorySessionStore()), questions)["accuracy"]
 
     def smoothed(value: float) -> float:
         return float(np.mean([a for t, a in accuracy.items() if abs(t - value) <= 0.1 + 1e-9]))
@@ -151,7 +164,7 @@ def tune_thresholds(qa: PolicyQA, questions: list[dict], mode_params: dict) -> t
     # Below 0.3 a wrong answer becomes likelier than a right one on unseen questions.
     allowed = [t for t in candidates if 0.3 <= t <= 0.8]
     best = max(allowed, key=lambda t: (smoothed(t), accuracy[t], -abs(t - 0.5)))
-    mode_params["answer_threshold"] = best
+    qa.answerer.params = replace(qa.answerer.params, answer_threshold=best)
     # The suggestion band reaches down while no out-of-scope question falls into it (and not below 0.25).
     suggest = best
     for candidate in [round(best - 0.05 * i, 2) for i in range(1, 7) if best - 0.05 * i >= 0.25 - 1e-9]:
@@ -159,10 +172,10 @@ def tune_thresholds(qa: PolicyQA, questions: list[dict], mode_params: dict) -> t
             suggest = candidate
         else:
             break
-    mode_params["suggest_threshold"] = suggest
+    qa.answerer.params = replace(qa.answerer.params, suggest_threshold=suggest)
     log.info("thresholds: answer %.2f, suggest %.2f (tuning accuracy %.3f; by threshold %s)", best, suggest,
              accuracy[best], accuracy)
-    return best, suggest
+    return replace(mode_params, answer_threshold=best, suggest_threshold=suggest)
 
 
 def _suggest_gain(qa: PolicyQA, questions: list[dict], low: float, high: float) -> int:
@@ -179,33 +192,32 @@ def _suggest_gain(qa: PolicyQA, questions: list[dict], low: float, high: float) 
     return gain
 
 
-def tune(qa: PolicyQA, questions: list[dict], params: dict) -> dict:
-    params = copy.deepcopy(params)
+def tune(qa: PolicyQA, questions: list[dict], params: PolicyParams) -> PolicyParams:
+    """`params` with the answerer's mode tuned: weights, then calibration, then thresholds."""
     mode = qa.answerer.mode
-    mode_params = params[mode]
+    mode_params = params.mode(mode)
     qa.answerer.params = mode_params
     samples = collect(qa, questions)
     for kind in KINDS:
-        mode_params["weights"][kind] = tune_weights(samples, kind, mode == "lexical")
+        mode_params = mode_params.with_weights(kind, tune_weights(samples, kind, mode == "lexical"))
+    qa.answerer.params = mode_params
     for kind in KINDS:
-        mode_params["calibration"][kind] = fit_calibration(samples, kind, mode_params)
-    tune_thresholds(qa, questions, mode_params)
-    return params
+        mode_params = mode_params.with_calibration(kind, fit_calibration(samples, kind, mode_params))
+    return params.with_mode(mode, tune_thresholds(qa, questions, mode_params))
 
 
-def tune_modes(plans, registry, encoder, questions: list[dict], params: dict | None = None,
-               modes: tuple[str, ...] = ("hybrid", "lexical")) -> dict:
-    """Tune every mode in turn (hybrid needs the encoder); returns the full parameter dict."""
-    params = copy.deepcopy(params or load_params())
+def tune_modes(plans, registry, encoder, questions: list[dict], params: PolicyParams | None = None,
+               modes: tuple[str, ...] = ("hybrid", "lexical")) -> PolicyParams:
+    """Tune every mode in turn (hybrid needs the encoder); returns the full parameters."""
+    params = params or load_params()
     for mode in modes:
-        qa = PolicyQA(plans, encoder if mode == "hybrid" else None, registry, params=copy.deepcopy(params))
+        qa = PolicyQA(plans, encoder if mode == "hybrid" else None, registry, params=params)
         if qa.answerer.mode != mode:
             raise ValueError(f"cannot tune {mode}: the sentence encoder is not available")
         params = tune(qa, questions, params)
         if mode == "hybrid":
-            params["hybrid"]["model"] = model_name(encoder)
-    params["tuned_on"] = {"questions": len(questions), "plans": [p.id for p in plans]}
-    return params
+            params = replace(params, hybrid=replace(params.hybrid, model=model_name(encoder)))
+    return replace(params, tuned_on={"questions": len(questions), "plans": [p.id for p in plans]})
 
 
 def model_name(encoder) -> str:

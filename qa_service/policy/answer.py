@@ -15,7 +15,9 @@ from qa_service.policy import answer_format as fmt
 from qa_service.policy import intent as it
 from qa_service.policy.index import PolicyIndex, TargetDoc
 from qa_service.policy.intent import Intent, classify
+from qa_service.policy.params import ModeParams, PolicyParams
 from qa_service.policy.ranking import Query, Ranking, rank
+from qa_service.policy.state import TurnState
 from qa_service.policy.units import UnitResolver
 
 log = logging.getLogger(__name__)
@@ -31,7 +33,7 @@ class PolicyResult:
     targets: list[TargetRecord] = field(default_factory=list)
     units: list[dict] = field(default_factory=list)
     citations: list[dict] = field(default_factory=list)
-    state: dict | None = None  # what a follow-up question may lean on
+    state: TurnState | None = None  # what a follow-up question may lean on
     debug: dict = field(default_factory=dict)  # rankings and features, for tuning
     query: dict | None = None  # the typed query a graph question ran as (qa_service/policy/query)
     short_answer: str | None = None  # a long list cut for WeChat, pointing to the web page
@@ -55,19 +57,19 @@ class PolicyResult:
 
 
 class PolicyAnswerer:
-    def __init__(self, index: PolicyIndex, resolver: UnitResolver, params: dict):
+    def __init__(self, index: PolicyIndex, resolver: UnitResolver, params: PolicyParams):
         self.index = index
         self.resolver = resolver
         self.mode = "hybrid" if index.encoder is not None else "lexical"
-        self.params = params[self.mode]
-        tuned_for = self.params.get("model")
+        self.params: ModeParams = params.mode(self.mode)
+        tuned_for = self.params.model
         model = Path(str(getattr(index.encoder, "model_dir", ""))).name
         if self.mode == "hybrid" and tuned_for and model != tuned_for:
             log.warning("policy parameters were tuned for %s, not %s: run `kepu eval tune`", tuned_for, model)
 
     # ------------------------------------------------------------------ entry
 
-    def analyse(self, text: str, previous: dict | None = None) -> tuple[Intent, Query]:
+    def analyse(self, text: str, previous: TurnState | None = None) -> tuple[Intent, Query]:
         mentions = self.resolver.find(text)
         bare = text
         for m in sorted(mentions, key=lambda m: m.start, reverse=True):
@@ -77,7 +79,7 @@ class PolicyAnswerer:
         query = Query(text, bare, content, it.has_cue(text), self.index)
         return intent, query
 
-    def answer(self, text: str, previous: dict | None = None) -> PolicyResult:
+    def answer(self, text: str, previous: TurnState | None = None) -> PolicyResult:
         if not self.index.plans:
             return PolicyResult("none", fmt.NO_PLAN_ANSWER, 0.0, True)
         intent, query = self.analyse(text, previous)
@@ -104,13 +106,13 @@ class PolicyAnswerer:
         plans = self.index.plans
         answer = "\n".join(fmt.basis(p) for p in plans)
         cites = [fmt.plan_citation(p, "序言", "制定依据", "；".join(p.basis)) for p in plans]
-        return PolicyResult(it.BASIS, answer, 0.95, False, citations=cites, state={"intent": it.BASIS})
+        return PolicyResult(it.BASIS, answer, 0.95, False, citations=cites, state=TurnState(it.BASIS))
 
     def _plan_info(self, intent: Intent, query: Query) -> PolicyResult:
         plans = self.index.plans
         answer = "\n".join(fmt.plan_info(p) for p in plans)
         cites = [fmt.plan_citation(p, "标题", p.title, f"{p.title}（{p.period}）{p.status}") for p in plans]
-        return PolicyResult(it.PLAN_INFO, answer, 0.95, False, citations=cites, state={"intent": it.PLAN_INFO})
+        return PolicyResult(it.PLAN_INFO, answer, 0.95, False, citations=cites, state=TurnState(it.PLAN_INFO))
 
     def _reverse(self, intent: Intent, query: Query) -> PolicyResult:
         unit = intent.unit
@@ -123,7 +125,7 @@ class PolicyAnswerer:
         parts = [self._reverse_one(intent, u) for u in named]
         measures = list({m.id: m for p in parts for m in p.measures}.values())
         citations = list({c["measure_id"]: c for p in parts for c in p.citations}.values())
-        state = {"intent": intent.kind, "measure_ids": [m.id for m in measures], "focus_unit": unit}
+        state = TurnState(intent.kind, tuple(m.id for m in measures), unit)
         return PolicyResult(intent.kind, "\n\n".join(p.answer for p in parts), min(p.confidence for p in parts),
                             all(p.abstained for p in parts), measures=measures,
                             units=[u for p in parts for u in p.units], citations=citations, state=state)
@@ -138,7 +140,7 @@ class PolicyAnswerer:
                              self._chapter_of)
         role = "lead" if lead_only else "any"
         units = [{"name": unit, "full_name": self.resolver.full_name(unit), "role": role, "measure_id": None}]
-        state = {"intent": intent.kind, "measure_ids": [m.id for m in chosen], "focus_unit": unit}
+        state = TurnState(intent.kind, tuple(m.id for m in chosen), unit)
         return PolicyResult(intent.kind, answer, confidence, not involved, measures=chosen, units=units,
                             citations=[fmt.citation(m, m.title) for m in chosen], state=state)
 
@@ -163,7 +165,7 @@ class PolicyAnswerer:
                 return self._targets_answer(docs, 0.9)
             return PolicyResult(it.TARGET, fmt.no_targets(measures), 0.9, False, measures=measures,
                                 citations=[fmt.citation(m) for m in measures],
-                                state={"intent": it.TARGET, "measure_ids": [m.id for m in measures]})
+                                state=TurnState(it.TARGET, tuple(m.id for m in measures)))
         ranking = rank(query, "target", self.params)
         if ranking.top is None:
             return self._measure(intent, query)
@@ -173,7 +175,7 @@ class PolicyAnswerer:
     def _structure(self, intent: Intent, query: Query) -> PolicyResult:
         sections = rank(query, "section", self.params)
         measures = rank(query, "measure", self.params)
-        threshold = self.params["answer_threshold"]
+        threshold = self.params.answer_threshold
         # The question asks for a list: a confident section wins unless a measure's title covers the
         # question's words better ("智慧助老行动包括什么？" is about one measure).
         if sections.top is not None and sections.probability >= threshold and (
@@ -184,7 +186,7 @@ class PolicyAnswerer:
                 it.STRUCTURE, fmt.structure(doc.label, doc.title, doc.measures, doc.children),
                 sections.probability, False, measures=[] if doc.children else doc.measures,
                 citations=[fmt.citation(m, m.title) for m in doc.measures],
-                state={"intent": it.STRUCTURE, "measure_ids": [m.id for m in doc.measures]})
+                state=TurnState(it.STRUCTURE, tuple(m.id for m in doc.measures)))
             result.debug["rankings"] = {"section": sections, "measure": measures}
             return result
         result = self._decide(it.RESP, measures, lambda: self._measures_answer(
@@ -196,9 +198,9 @@ class PolicyAnswerer:
 
     def _decide(self, kind: str, ranking: Ranking, answer) -> PolicyResult:
         p = ranking.probability
-        if p >= self.params["answer_threshold"]:
+        if p >= self.params.answer_threshold:
             result = answer()
-        elif p >= self.params["suggest_threshold"]:
+        elif p >= self.params.suggest_threshold:
             result = self._suggest(kind, ranking)
         else:
             result = PolicyResult(kind, fmt.OOS_ANSWER, p, True)
@@ -221,7 +223,7 @@ class PolicyAnswerer:
         if len(picks) < 2:
             return PolicyResult(kind, fmt.OOS_ANSWER, ranking.probability, True)
         return PolicyResult(kind, fmt.suggestions(picks), ranking.probability, True, measures=picks,
-                            state={"intent": kind, "measure_ids": [m.id for m in picks[:1]]})
+                            state=TurnState(kind, tuple(m.id for m in picks[:1])))
 
     def _measures_answer(self, kind: str, measures: list[MeasureRecord], confidence: float,
                          render=None) -> PolicyResult:
@@ -232,8 +234,7 @@ class PolicyAnswerer:
                 units.append({**entry, "measure_id": m.id})
         return PolicyResult(kind, "\n".join(render(m) for m in measures), confidence, False,
                             measures=measures, units=units, citations=[fmt.citation(m) for m in measures],
-                            state={"intent": kind, "measure_ids": [m.id for m in measures],
-                                   "focus_unit": _focus_unit(measures)})
+                            state=TurnState(kind, tuple(m.id for m in measures), _focus_unit(measures)))
 
     def _targets_answer(self, docs: list[TargetDoc], confidence: float) -> PolicyResult:
         lines, cites, measures = [], [], []
@@ -254,7 +255,7 @@ class PolicyAnswerer:
                 cites.append(fmt.plan_citation(doc.plan, "一、（三）", "主要目标", doc.target.text))
         return PolicyResult(it.TARGET, "\n".join(lines), confidence, False, measures=measures,
                             targets=[d.target for d in docs], citations=cites,
-                            state={"intent": it.TARGET, "measure_ids": [m.id for m in measures]})
+                            state=TurnState(it.TARGET, tuple(m.id for m in measures)))
 
     def _target_group(self, ranking: Ranking) -> list[TargetDoc]:
         """The best target with its parent/sub-targets, plus near-ties from the same measure."""

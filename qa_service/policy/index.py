@@ -20,11 +20,11 @@ from graph.records import MeasureRecord, PlanRecord, TargetRecord
 from graph.search import fusion
 from graph.search.tokenizer import policy_tokenizer
 from qa_service.chat.question import normalize
+from qa_service.policy.params import SIGNALS, Weights
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 
-SIGNALS = ("bm25", "cos_title", "cos_text", "cos_sent")
 _SENTENCE = re.compile(r"[^。；;！？!?]+[。；;！？!?]?")
 _QUOTED = re.compile(r"[“\"《]([^”\"》]{2,20})[”\"》]")
 
@@ -77,10 +77,10 @@ class DocIndex:
         return {"bm25": bm25, "cos_title": cos_title, "cos_text": cos_text, "cos_sent": cos_sent}
 
 
-def fuse(signals: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
+def fuse(signals: dict[str, np.ndarray], weights: Weights) -> np.ndarray:
     """Weighted sum of per-question z-scores (graph/search/fusion.py, mode "zscore"): puts BM25
     and cosines on one scale."""
-    return fusion.fuse("zscore", [(signals[name], weights.get(name, 0.0)) for name in SIGNALS])
+    return fusion.fuse("zscore", [(signals[name], getattr(weights, name)) for name in SIGNALS])
 
 
 class PolicyIndex:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from qa_service.policy.state import TurnState
 from qa_service.policy.units import UnitMention
 
 # Intents answered from the graph; "oos" is a question the plan cannot answer by its nature.
@@ -66,7 +67,7 @@ class Intent:
         return list(dict.fromkeys(m.canonical for m in self.units))
 
 
-def classify(text: str, units: list[UnitMention], content: list[str], previous: dict | None = None,
+def classify(text: str, units: list[UnitMention], content: list[str], previous: TurnState | None = None,
              foreign: list[str] | None = None) -> Intent:
     """`content` are the question's content words with unit mentions already removed; `foreign`
     names units of another level (市科协) the question asks about."""
@@ -119,12 +120,12 @@ def _without_units(text: str, units: list[UnitMention]) -> str:
     return text
 
 
-def _resolve_followup(intent: Intent, text: str, previous: dict) -> None:
+def _resolve_followup(intent: Intent, text: str, previous: TurnState) -> None:
     """Fill in what the question leaves out from the previous turn's state."""
     leans = bool(_FOLLOW_START.match(text)) or bool(_ENDS_NE.search(text))
-    prev_kind = previous.get("intent")
-    prev_measures = list(previous.get("measure_ids") or [])
-    prev_unit = previous.get("focus_unit")
+    prev_kind = previous.intent
+    prev_measures = list(previous.measure_ids)
+    prev_unit = previous.focus_unit
     bare = not intent.content
     # "那区委组织部呢？": same question about another unit.
     if intent.units and bare and intent.kind == TOPIC and leans:

@@ -14,13 +14,15 @@ from pathlib import Path
 
 from graph import heap
 from graph.encoder import vector_cache as embedding_cache
+from graph.encoder.factory import get_encoder
 from graph.errors import GraphError
 from graph.records import PlanRecord
 from graph.settings import Settings
 from qa_service.policy.answer import PolicyAnswerer, PolicyResult
 from qa_service.policy.index import PolicyIndex
-from qa_service.policy.params import load_params
+from qa_service.policy.params import PolicyParams, load_params
 from qa_service.policy.query.engine import QueryEngine
+from qa_service.policy.state import TurnState
 from qa_service.policy.units import UnitResolver, load_registry
 
 log = logging.getLogger(__name__)
@@ -29,12 +31,8 @@ RELOAD_CHECK_SECONDS = 1.0
 
 
 def load_encoder(settings: Settings):
-    """The shared sentence encoder, or None (lexical answers only) when it cannot be loaded."""
-    try:
-        from graph.encoder.factory import get_encoder
-    except ImportError:
-        log.warning("graph.encoder.sentence not available; policy answers use BM25 only")
-        return None
+    """The shared sentence encoder, or None (lexical answers only, a WARNING here and `degraded`
+    in /healthz: qa_service/services.py) when the model cannot be loaded."""
     try:
         return get_encoder(settings)
     except (GraphError, OSError) as exc:
@@ -52,7 +50,7 @@ class _Built:
 
 
 class PolicyQA:
-    def __init__(self, plans: list[PlanRecord], encoder=None, registry=None, params: dict | None = None,
+    def __init__(self, plans: list[PlanRecord], encoder=None, registry=None, params: PolicyParams | None = None,
                  store=None, embeddings: dict | None = None):
         self.encoder = encoder
         self.registry = registry
@@ -124,7 +122,7 @@ class PolicyQA:
 
     def _build(self, plans: list[PlanRecord]) -> _Built:
         started = time.perf_counter()
-        resolver = UnitResolver.build(plans, self.registry, self.params.get("unit_fuzzy_cutoff", 75.0))
+        resolver = UnitResolver.build(plans, self.registry, self.params.unit_fuzzy_cutoff)
         index = PolicyIndex(plans, self.encoder, resolver.known() + list(_all_forms(resolver)),
                             embedding_cache=self._cache)
         answerer = PolicyAnswerer(index, resolver, self.params)
@@ -186,7 +184,7 @@ class PolicyQA:
                  len(self.index.measures), version)
         return True
 
-    def answer(self, text: str, previous: dict | None = None) -> PolicyResult:
+    def answer(self, text: str, previous: TurnState | None = None) -> PolicyResult:
         self.maybe_reload()
         built = self._built
         # Questions only the graph answers exactly (and, or, not, how many, which most, by when)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from qa_service.policy.index import DocIndex, PolicyIndex, fuse
-from qa_service.policy.params import probability
+from qa_service.policy.params import ModeParams
 
 
 @dataclass
@@ -51,18 +51,18 @@ class Query:
         return self._tokens
 
 
-def rank(query: Query, kind: str, params: dict) -> Ranking:
+def rank(query: Query, kind: str, params: ModeParams) -> Ranking:
     index = query.index
     doc_index: DocIndex = {"measure": index.measure_index, "target": index.target_index,
                            "section": index.section_index}[kind]
     if doc_index.size == 0:
         return Ranking(kind, [], np.zeros(0), {})
     signals = doc_index.signals(query.tokens, query.vector)
-    fused = fuse(signals, params["weights"][kind])
+    fused = fuse(signals, params.weights[kind])
     order = [int(i) for i in np.argsort(-fused, kind="stable")]
     ranking = Ranking(kind, order, fused, signals)
     ranking.features = features(query, ranking, doc_index)
-    ranking.probability = probability(ranking.features, params["calibration"][kind])
+    ranking.probability = params.calibration[kind].probability(ranking.features, missing=0.0)
     return ranking
 
 

@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from graph.errors import GraphError
 from graph.roles import role_of
-from qa_service.chat.question import check_question, normalize
+from qa_service.chat.question import normalize, read_question
 from qa_service.http.deps import ChatDep, PolicyDep, TeamDep
 from qa_service.http.errors import json_error
 from qa_service.http.schemas import ANSWER_RESPONSES
@@ -39,15 +39,15 @@ class AskBody(BaseModel):
 @router.post("/api/ask", responses=ANSWER_RESPONSES)
 async def ask(body: AskBody, chat: ChatDep, team: TeamDep, response: Response):
     """Ask about the plan: {"question": "...", "session_id": "..." | null}."""
-    check = check_question(body.question)  # once per request: the chat service takes the result
-    if check.problem == "empty":
+    question = read_question(body.question)  # once per request: the chat service takes the result
+    if question.problem == "empty":
         return json_error(422, "问题不能为空")
-    if check.problem == "too_long":
-        return json_error(422, check.message)
+    if question.problem == "too_long":
+        return json_error(422, question.message)
     if body.session_id is not None and not _SESSION_ID.match(body.session_id):
         return json_error(422, "会话 ID 只能包含字母、数字和 _ . : @ -，长度不超过128。")
     try:
-        answer = await run_in_threadpool(chat.answer, body.question, body.session_id, check)
+        answer = await run_in_threadpool(chat.answer, question, body.session_id)
     except GraphError as exc:
         log.error("answering failed: %s", exc)
         return json_error(503, exc.user_message)
@@ -87,7 +87,7 @@ def _ranked(policy: PolicyQA, words: str, within: list) -> list:
     if not query.content:
         return []
     ranking = rank(query, "measure", answerer.params)
-    if ranking.probability < answerer.params["suggest_threshold"]:
+    if ranking.probability < answerer.params.suggest_threshold:
         return []
     allowed = {m.id for m in within}
     picks = [policy.index.measures[i] for i in ranking.order[:3]]

@@ -8,6 +8,7 @@ import secrets
 from fastapi import APIRouter, Request
 
 from graph.errors import GraphError
+from qa_service.chat.question import MAX_QUESTION_CHARS, read_question
 from qa_service.http.deps import get_services, get_team
 from qa_service.team.hooks import record_answer
 from qa_service.team.web_feedback import feedback_token
@@ -18,7 +19,6 @@ router = APIRouter(include_in_schema=False)
 
 SESSION_COOKIE = "kepu_sid"
 SESSION_MAX_AGE = 24 * 3600
-MAX_QUESTION = 500
 EXAMPLES = (
     "谁负责科普教育基地建设？",
     "区科协负责哪些工作？",
@@ -70,14 +70,15 @@ def ask_page(request: Request, q: str = "", reset: str = "", rated: str = ""):
                 log.warning("cannot forget session: %s", exc)
         sid, fresh = secrets.token_urlsafe(18), True
     question = q.strip()
+    asked = read_question(question)
     answer, problem, status, answer_id = None, "", 200, None
-    if question and len(question) > MAX_QUESTION:
-        problem, status = f"问题太长了（{len(question)} 字），请精简到 {MAX_QUESTION} 字以内。", 422
+    if asked.problem == "too_long":
+        problem, status = f"问题太长了（{len(question)} 字），请精简到 {MAX_QUESTION_CHARS} 字以内。", 422
     elif question and chat is None:
         problem, status = "问答服务暂时不可用，请稍后再试。", 503
     elif question:
         try:
-            answer = chat.answer(question, sid)
+            answer = chat.answer(asked, sid)
             if not rated:  # back from rating it: the same answer shown again, not asked again
                 answer_id = record_answer(get_team(request), "web", sid, question, answer)
         except GraphError as exc:

@@ -4,6 +4,7 @@ running its query on the store; any other question keeps the existing path (retu
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from rapidfuzz import fuzz, process
 
@@ -31,6 +32,7 @@ from qa_service.policy.query.query import (
 )
 from qa_service.policy.query.vocabulary import Vocabulary
 from qa_service.policy.ranking import rank
+from qa_service.policy.state import TurnState
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +53,7 @@ class QueryEngine(TargetAndUnitAnswers):
 
     # ------------------------------------------------------------------ entry
 
-    def parse(self, text: str, previous: dict | None = None) -> Parsed | None:
+    def parse(self, text: str, previous: TurnState | None = None) -> Parsed | None:
         if not self.index.plans:
             return None
         mentions = [m for m in self.resolver.find(text)]
@@ -65,7 +67,7 @@ class QueryEngine(TargetAndUnitAnswers):
             parsed.query.scope.measure_ids = ids
         return parsed
 
-    def answer(self, text: str, previous: dict | None = None) -> PolicyResult | None:
+    def answer(self, text: str, previous: TurnState | None = None) -> PolicyResult | None:
         parsed = self.parse(text, previous)
         if parsed is None:
             return None
@@ -88,7 +90,7 @@ class QueryEngine(TargetAndUnitAnswers):
         _, query = self.answerer.analyse(text)
         if not query.content:
             return []
-        threshold = self.answerer.params["answer_threshold"]
+        threshold = self.answerer.params.answer_threshold
         ranking = rank(query, "measure", self.answerer.params)
         top = (
             self.index.measures[ranking.top]
@@ -135,7 +137,7 @@ class QueryEngine(TargetAndUnitAnswers):
             "describe": q.describe(),
             "milliseconds": round(rows.seconds * 1000, 3),
         }
-        result.state = {**(result.state or {}), "intent": INTENT, "query": q.to_json()}
+        result.state = replace(result.state or TurnState(INTENT), intent=INTENT, query=q.to_json())
         return result
 
     def _measures(self, ids: list[str]):
@@ -172,7 +174,7 @@ class QueryEngine(TargetAndUnitAnswers):
             targets=targets or [],
             units=units or [],
             citations=[_cite(m) for m in measures],
-            state={"measure_ids": [m.id for m in measures]},
+            state=TurnState(INTENT, tuple(m.id for m in measures)),
         )
         if short and short != answer:
             result.short_answer = short
@@ -198,7 +200,7 @@ class QueryEngine(TargetAndUnitAnswers):
         full, short = render.list_answer(head, measures, self._chapter_of(many), mark)
         result = self._result(full, measures, short)
         if len(lead_of) == 1 and len(q.units) == 1:
-            result.state["focus_unit"] = lead_of[0]
+            result.state = replace(result.state, focus_unit=lead_of[0])
         return result, rows
 
     def _extreme(self, q: PolicyQuery, backend) -> tuple[PolicyResult, Rows]:

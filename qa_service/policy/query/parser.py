@@ -34,6 +34,7 @@ from qa_service.policy.query.query import (
     UnitTerm,
 )
 from qa_service.policy.query.vocabulary import Vocabulary
+from qa_service.policy.state import TurnState
 from qa_service.policy.units import UnitMention
 
 _LEAD = re.compile(r"牵头|挑头|领头|带头|主抓|主导")
@@ -95,7 +96,7 @@ def parse(
     mentions: list[UnitMention],
     vocab: Vocabulary,
     plan_ids: list[str],
-    previous: dict | None = None,
+    previous: TurnState | None = None,
 ) -> Parsed | None:
     if _OOS_ADMIN.search(text):
         return None  # opening hours, visits, fees: the plan does not say (qa_service/intent.py)
@@ -120,8 +121,8 @@ def parse(
         scope.group = group.value
     unknown = _unknown_units(bare)
     followup = _follow_scope(text, mentions, previous, scope)
-    if followup is None and previous and previous.get("query") and _FOLLOW_NE.match(text) and mentions:
-        return _swap_unit(previous["query"], mentions)
+    if followup is None and previous and previous.query and _FOLLOW_NE.match(text) and mentions:
+        return _swap_unit(previous.query, mentions)
     excepted = _excepted(text, mentions)
     terms = _terms(text, mentions, excepted)
     has_scope = bool(scope.chapter or scope.section or scope.group or scope.measure_ids)
@@ -341,11 +342,11 @@ def _unknown_units(bare: str) -> list[str]:
     return out
 
 
-def _follow_scope(text: str, mentions, previous: dict | None, scope: Scope) -> bool | None:
+def _follow_scope(text: str, mentions, previous: TurnState | None, scope: Scope) -> bool | None:
     """ "那其中哪些是区科协牵头的？": restrict to the previous answer's measures."""
     if not previous or not _FOLLOW.match(text.strip()):
         return None
-    ids = list(previous.get("measure_ids") or [])
+    ids = list(previous.measure_ids)
     if not ids:
         return None
     scope.measure_ids = ids

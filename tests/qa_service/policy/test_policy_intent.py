@@ -9,6 +9,7 @@ from graph.unit_registry import UnitRegistry
 from qa_service.chat.question import normalize
 from qa_service.policy import intent as it
 from qa_service.policy.intent import classify
+from qa_service.policy.state import TurnState
 from qa_service.policy.units import UnitResolver
 
 RESOLVER = UnitResolver.build([], UnitRegistry.load())
@@ -16,12 +17,13 @@ TOKENIZER = policy_tokenizer()
 
 
 def kind_of(question: str, previous: dict | None = None) -> it.Intent:
+    """`previous`: the session's state as stored (JSON)."""
     text = normalize(question)
     mentions = RESOLVER.find(text)
     bare = text
     for m in sorted(mentions, key=lambda m: m.start, reverse=True):
         bare = bare[: m.start] + " " + bare[m.end :]
-    return classify(text, mentions, TOKENIZER.content_words(bare), previous)
+    return classify(text, mentions, TOKENIZER.content_words(bare), TurnState.from_json(previous))
 
 
 @pytest.mark.parametrize("question, expected", [
