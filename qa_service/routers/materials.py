@@ -45,11 +45,8 @@ async def rumor_check(request: Request, checker: RumorCheckerDep):
         if checker is None:
             return json_error(503, _RUMORS_OFF)
         result = await run_in_threadpool(checker.check, text)
-    except InvalidText as exc:
-        return json_error(422, exc.user_message)
-    except GraphError as exc:
-        log.error("rumour check unavailable: %s", exc)
-        return json_error(503, exc.user_message)
+    except (InvalidText, GraphError) as exc:
+        return _refused(exc, "rumour check")
     return result.to_json()
 
 
@@ -69,12 +66,17 @@ def search(request: Request, material_search: MaterialSearchDep, q: str = "", to
         result = material_search.search(
             q, topic=topic or None, audience=audience or None, verdict=verdict or None, status=status,
             k=k_num, offset=offset_num)
-    except InvalidText as exc:
-        return json_error(422, exc.user_message)
-    except GraphError as exc:
-        log.error("material search unavailable: %s", exc)
-        return json_error(503, exc.user_message)
+    except (InvalidText, GraphError) as exc:
+        return _refused(exc, "material search")
     return result.to_json()
+
+
+def _refused(exc: InvalidText | GraphError, what: str):
+    """Text the checker refuses: 422 with its reason; the index not ready: 503 (logged)."""
+    if isinstance(exc, InvalidText):
+        return json_error(422, exc.user_message)
+    log.error("%s unavailable: %s", what, exc)
+    return json_error(503, exc.user_message)
 
 
 @router.get("/api/materials/{material_id}")

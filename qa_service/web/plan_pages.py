@@ -37,14 +37,23 @@ def _no_unit(request: Request, name: str) -> HTMLResponse:
                       links=[("/units", "查看全部单位"), ("/matrix", "查看责任分工表")])
 
 
-@router.get("/measures/{measure_id:path}")
-def measure_page(measure_id: str, request: Request):
+def _measure_or_error(request: Request, measure_id: str):
+    """(catalog, measure), or the page saying why not (no plans loaded, no such measure)."""
     catalog = catalog_or_error(request)
     if isinstance(catalog, HTMLResponse):
         return catalog
     m = catalog.measures.get(measure_id)
     if m is None:
         return _no_measure(request, measure_id)
+    return catalog, m
+
+
+@router.get("/measures/{measure_id:path}")
+def measure_page(measure_id: str, request: Request):
+    found = _measure_or_error(request, measure_id)
+    if isinstance(found, HTMLResponse):
+        return found
+    catalog, m = found
     plan = catalog.plan_of[m.id]
     units = [(role, names) for role, names in (("lead", m.lead_units), ("co", m.co_units),
                                                 ("local", m.local_units), ("zone", m.zones)) if names]
@@ -81,12 +90,10 @@ def unit_page(name: str, request: Request):
 
 @router.get("/graph/measure/{measure_id:path}")
 def measure_graph_page(measure_id: str, request: Request):
-    catalog = catalog_or_error(request)
-    if isinstance(catalog, HTMLResponse):
-        return catalog
-    m = catalog.measures.get(measure_id)
-    if m is None:
-        return _no_measure(request, measure_id)
+    found = _measure_or_error(request, measure_id)
+    if isinstance(found, HTMLResponse):
+        return found
+    catalog, m = found
     picture = pictures.measure_picture(catalog, m)
     return _graph(request, picture, f"图谱：{m.clause_label} {m.title}", back=("措施详情", m.id, "measure"))
 
