@@ -43,7 +43,14 @@ class Answer(BaseModel):
     units: list[dict] = Field(description="name, full_name, role (lead | co | local | zone), measure_id")
     citations: list[dict]
     rumor: RumorCheck | None = Field(None, description="present when the rumour checker answered")
+    short_answer: str | None = Field(None, description="a long list cut for WeChat, pointing to the web page")
+    query: dict | None = Field(None, description="the typed graph query a graph question ran as, with its statements")
 
 
 ANSWER_RESPONSES = {200: {"model": Answer, "description": "the answer (also the WeChat reply's text)"}}
+WECHAT_RESPONSES = {200: {
+    "description": "a WeChat text message (XML) whose Content is the Answer's `short_answer`, else its `answer` "
+                   "(schema Answer: the same answer POST /api/ask returns), or \"success\" when there is nothing to say",
+    "content": {"application/xml": {"schema": {"type": "string"}}},
+}}
 RUMOR_RESPONSES = {200: {"model": RumorCheck, "description": "the check against vetted material"}}

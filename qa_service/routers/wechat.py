@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from qa_service.http.deps import WeChatDep
+from qa_service.http.schemas import WECHAT_RESPONSES
 from qa_service.wechat.endpoint import WeChatEndpoint
 from qa_service.wechat.errors import BadSignature, NotConfigured, UnreadableMessage
 from qa_service.wechat.messages import parse_message, render_text_reply
@@ -97,4 +98,4 @@ for _path in PATHS:
     router.add_api_route(_path, _verify, methods=["GET"], include_in_schema=_path == PATHS[0],
                          summary="微信服务器 URL 校验")
     router.add_api_route(_path, _receive, methods=["POST"], include_in_schema=_path == PATHS[0],
-                         summary="接收微信消息并回复")
+                         summary="接收微信消息并回复", responses=WECHAT_RESPONSES)

@@ -7,7 +7,7 @@ import json
 from fastapi import FastAPI
 
 from qa_service.http.schemas import Answer, RumorCheck
-from qa_service.routers import materials, policy
+from qa_service.routers import materials, policy, wechat
 from tests import golden
 
 
@@ -22,6 +22,14 @@ def test_openapi_names_one_answer_schema_for_ask_and_rumor_check():
                   "/api/rumor-check": {"$ref": "#/components/schemas/RumorCheck"}}
     assert doc["components"]["schemas"]["Answer"]["properties"]["rumor"]["anyOf"][0] == {
         "$ref": "#/components/schemas/RumorCheck"}, "a rumour answer carries the same object"
+
+
+def test_openapi_says_the_wechat_reply_is_the_answers_text():
+    app = FastAPI()
+    app.include_router(wechat.router)
+    reply = app.openapi()["paths"]["/wechat"]["post"]["responses"]["200"]
+    assert "application/xml" in reply["content"]
+    assert "Answer" in reply["description"] and "short_answer" in reply["description"]
 
 
 def test_every_recorded_answer_fits_the_schema():
