@@ -25,23 +25,12 @@ from pathlib import Path
 from bench.stats import latency_summary, load_average, peak_rss_mb, rss_mb, stopwatch
 from bench.workspace import PROJECT_ROOT, SHIPPED_MATERIALS, Context, child_env, group_main, settings_for
 
-DATA = PROJECT_ROOT / "tests" / "data"
 SIZES = (1_000, 20_000)
 QUICK_SIZES = (1_000, 3_000)
 
 
-def query_sets() -> dict[str, list[Path]]:
-    """Covered + uncovered query files, paired by set number."""
-    sets = {}
-    for covered in sorted(DATA.glob("rumor_queries_set*.jsonl")):
-        number = covered.stem.removeprefix("rumor_queries_set")
-        uncovered = DATA / f"rumor_uncovered_set{number}.jsonl"
-        sets[f"set{number}"] = [covered] + ([uncovered] if uncovered.exists() else [])
-    return sets
-
-
 def latency_queries(limit: int | None) -> list[str]:
-    from qa_service.evaluation.rumor_eval import load_queries
+    from qa_service.evaluation.rumor_eval import load_queries, query_sets
 
     files = [p for paths in query_sets().values() for p in paths]
     texts = list(dict.fromkeys(q.q for q in load_queries(files)))
@@ -51,7 +40,7 @@ def latency_queries(limit: int | None) -> list[str]:
 # --- quality (shipped material) -------------------------------------------------------------------
 
 def quality(ctx: Context, encoder) -> dict:
-    from qa_service.evaluation.rumor_eval import evaluate_modes, load_queries
+    from qa_service.evaluation.rumor_eval import evaluate_modes, load_queries, query_sets
     from qa_service.rumors.check import load_rumor_checker
 
     settings = settings_for(ctx.copy_base("rumor-quality"))

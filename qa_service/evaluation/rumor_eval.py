@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from graph.settings import PROJECT_ROOT
 from graph.text_normalizer import normalize
 from qa_service.evaluation.logistic import fit_logistic
 from qa_service.rumors.calibration import FEATURES, Calibration
@@ -39,6 +40,7 @@ class Query:
     source: str = ""  # file it came from
 
 
+QUERY_DIR = PROJECT_ROOT / "tests" / "data"
 SYNTHETIC = "synthetic"  # kind of a covered question asked with its material left out
 
 
@@ -63,6 +65,16 @@ def load_queries(paths: list[Path]) -> list[Query]:
             expect = row.get("expect")
             out.append(Query(q=row["q"], expect=expect or None, kind=row.get("kind", "uncovered" if not expect else ""),
                              near=row.get("near"), source=Path(path).name))
+    return out
+
+
+def query_sets(folder: Path = QUERY_DIR) -> dict[str, list[Path]]:
+    """The project's query sets: set N is rumor_queries_setN.jsonl plus rumor_uncovered_setN.jsonl (when there)."""
+    out = {}
+    for covered in sorted(folder.glob("rumor_queries_set*.jsonl")):
+        number = covered.stem.removeprefix("rumor_queries_set")
+        uncovered = folder / f"rumor_uncovered_set{number}.jsonl"
+        out[f"set{number}"] = [covered] + ([uncovered] if uncovered.exists() else [])
     return out
 
 

@@ -22,7 +22,6 @@ from pathlib import Path
 
 import numpy as np
 
-from graph.settings import PROJECT_ROOT
 from qa_service.evaluation.rumor_eval import (
     Evidence,
     fit_calibration,
@@ -30,13 +29,13 @@ from qa_service.evaluation.rumor_eval import (
     load_queries,
     metrics,
     pooled_metrics,
+    query_sets,
     synthetic_uncovered,
 )
 from qa_service.rumors.calibration import Calibration
 from qa_service.rumors.check import RumorChecker
 from qa_service.rumors.retrieval import FusionConfig
 
-DATA = PROJECT_ROOT / "tests" / "data"
 RRF_K = (5.0, 10.0, 20.0, 60.0)
 W_BM25 = (0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0)
 
@@ -71,15 +70,6 @@ class CachedQueries:
         np.savez(path, texts=np.array(texts), vectors=np.stack([self.cache[t] for t in texts]))
 
 
-def folds() -> dict[str, list[Path]]:
-    out = {}
-    for covered in sorted(DATA.glob("rumor_queries_set*.jsonl")):
-        number = covered.stem.removeprefix("rumor_queries_set")
-        uncovered = DATA / f"rumor_uncovered_set{number}.jsonl"
-        out[f"set{number}"] = [covered] + ([uncovered] if uncovered.exists() else [])
-    return out
-
-
 def _objective(m: dict) -> float:
     # Ranking quality only; abstention is fitted afterwards on the chosen ranking.
     return m["mrr"] + 0.5 * m["recall@3"]
@@ -94,7 +84,7 @@ def tune(checker: RumorChecker, materials: int, after_gather=None) -> Calibratio
     """The calibration fitted on both folds, with held-out figures in its `info`; `after_gather` is
     called once the evidence of every configuration is in (the query vectors are all computed)."""
     started = time.perf_counter()
-    queries = {name: load_queries(paths) for name, paths in folds().items()}
+    queries = {name: load_queries(paths) for name, paths in query_sets().items()}
     configs = [FusionConfig(mode="dense"), FusionConfig(mode="bm25")]
     configs += [FusionConfig(rrf_k=k, w_bm25=w) for k, w in itertools.product(RRF_K, W_BM25)]
     grid = {name: {f: gather(checker, qs, f) for f in configs} for name, qs in queries.items()}
@@ -143,7 +133,7 @@ def tune(checker: RumorChecker, materials: int, after_gather=None) -> Calibratio
     fusion = choose_fusion(all_grid)
     calibration = fit_calibration(all_grid[fusion], fusion, negatives=negatives(list(queries), fusion))
     calibration.info = {
-        "fitted_on": {n: [p.name for p in paths] for n, paths in folds().items()},
+        "fitted_on": {n: [p.name for p in paths] for n, paths in query_sets().items()},
         "materials": materials,
         "held_out": {
             "note": "each set scored with fusion and abstention model fitted on the other set only; "
