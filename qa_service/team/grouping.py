@@ -15,9 +15,10 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from functools import lru_cache
 
 import numpy as np
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, case, insert, select, update
 
 from graph.db import Database
 from graph.db.schema import queue_groups, queue_messages
@@ -35,11 +36,6 @@ def to_blob(vector: np.ndarray) -> bytes:
 
 def from_blob(blob: bytes) -> np.ndarray:
     return np.frombuffer(blob, dtype=np.float32)
-
-
-def _unit(vector: np.ndarray) -> np.ndarray:
-    norm = float(np.linalg.norm(vector))
-    return vector / norm if norm > 0 else vector
 
 
 class Grouper:
@@ -75,6 +71,9 @@ class Grouper:
         return len(rows)
 
     def _assign(self, c, rows, vectors) -> None:
+        """One batch, in order: the existing leaders are compared with the whole batch in one matrix
+        product; leaders started within the batch are few and checked per message; the messages
+        and groups are written with one statement each (executemany)."""
         groups = c.execute(
             select(
                 queue_groups.c.id, queue_groups.c.title, queue_groups.c.centroid, queue_groups.c.size
@@ -82,17 +81,29 @@ class Grouper:
         ).all()
         ids = [g.id for g in groups]
         sizes = [g.size for g in groups]
-        by_text = {normalize(g.title): i for i, g in enumerate(groups)}
-        matrix = np.stack([from_blob(g.centroid) for g in groups]) if groups else None
+        by_text = {_key(g.title): i for i, g in enumerate(groups)}
+        batch = _units(np.stack(vectors))
+        known = len(groups)
+        best_known, best_known_sim = np.full(len(rows), -1), np.full(len(rows), -np.inf)
+        if known:
+            sims = batch @ np.stack([from_blob(g.centroid) for g in groups]).T
+            best_known = sims.argmax(axis=1)
+            best_known_sim = sims[np.arange(len(rows)), best_known]
+        new_leaders = np.empty((len(rows), batch.shape[1]), np.float32)  # at most one per message
         touched: dict[int, float] = {}
-        for row, vector in zip(rows, vectors, strict=True):
-            vector = _unit(vector)
-            key = normalize(row.text)
+        assigned = []
+        for n, row in enumerate(rows):
+            vector = batch[n]
+            key = _key(row.text)
             index = by_text.get(key)
-            if index is None and matrix is not None and len(matrix):
-                sims = matrix @ vector
-                best = int(np.argmax(sims))
-                if sims[best] >= self.similarity:
+            if index is None:
+                best, best_sim = int(best_known[n]), float(best_known_sim[n])
+                if len(ids) > known:
+                    fresh = new_leaders[: len(ids) - known] @ vector
+                    j = int(fresh.argmax())
+                    if fresh[j] > best_sim:
+                        best, best_sim = known + j, float(fresh[j])
+                if best >= 0 and best_sim >= self.similarity:
                     index = best
             if index is None:
                 new_id = c.execute(
@@ -107,31 +118,43 @@ class Grouper:
                     )
                     .returning(queue_groups.c.id)
                 ).scalar_one()
+                new_leaders[len(ids) - known] = vector
                 ids.append(new_id)
                 sizes.append(0)
                 index = len(ids) - 1
                 by_text[key] = index
-                block = vector[None, :]
-                matrix = block.copy() if matrix is None else np.vstack([matrix, block])
             sizes[index] += 1
             touched[index] = max(touched.get(index, 0.0), row.at)
-            c.execute(
-                update(queue_messages)
-                .where(queue_messages.c.id == row.id)
-                .values(group_id=ids[index], vector=to_blob(vector))
-            )
-        for index, last_at in touched.items():
-            c.execute(
-                update(queue_groups)
-                .where(queue_groups.c.id == ids[index])
-                .values(size=sizes[index], last_at=_max_expr(last_at))
-            )
+            assigned.append({"mid": row.id, "gid": ids[index], "vec": to_blob(vector)})
+        c.execute(
+            update(queue_messages)
+            .where(queue_messages.c.id == bindparam("mid"))
+            .values(group_id=bindparam("gid"), vector=bindparam("vec")),
+            assigned,
+        )
+        c.execute(
+            update(queue_groups)
+            .where(queue_groups.c.id == bindparam("gid"))
+            .values(
+                size=bindparam("new_size"),
+                last_at=case(
+                    (queue_groups.c.last_at < bindparam("at"), bindparam("at")), else_=queue_groups.c.last_at
+                ),
+            ),
+            [{"gid": ids[i], "new_size": sizes[i], "at": at} for i, at in touched.items()],
+        )
 
 
-def _max_expr(at: float):
-    from sqlalchemy import case
+@lru_cache(maxsize=65_536)
+def _key(text: str) -> str:
+    """The wording a message is matched on exactly (normalising is the costly part: cached)."""
+    return normalize(text)
 
-    return case((queue_groups.c.last_at < at, at), else_=queue_groups.c.last_at)
+
+def _units(matrix: np.ndarray) -> np.ndarray:
+    matrix = np.asarray(matrix, dtype=np.float32)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return np.divide(matrix, norms, out=matrix.copy(), where=norms > 0)
 
 
 def group_all(
