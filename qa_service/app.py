@@ -35,6 +35,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         if services.degraded:
             log.warning("serving degraded: %s", "; ".join(f"{k}: {v}" for k, v in services.degraded.items()))
         yield
+        services.stop_workers()  # restarted on demand if the app is entered again
 
     app = FastAPI(title="kepu 科普问答", version="0.1.0", lifespan=lifespan)
     app.state.services = services

@@ -49,6 +49,11 @@ class Services:
     def encoder(self):
         return self.policy.encoder
 
+    def stop_workers(self) -> None:
+        """The app is shutting down: background workers (the team's push worker) stop."""
+        if self.team is not None:
+            self.team.stop()
+
     def close(self) -> None:
         if self.pages is not None:
             self.pages.plans.close()
@@ -92,12 +97,13 @@ def _rumor_side(settings: Settings, encoder, degraded: dict[str, str]) -> tuple:
     with a `degraded` line when the passage index's libraries (faiss, bm25s) cannot be imported."""
     try:
         from graph.search.passage_index import IndexHandle, current_generation
+        from graph.search.serving import ServingRule
         from qa_service.rumors.check import load_rumor_checker
         from qa_service.rumors.search import MaterialSearch
     except ImportError as exc:
         degraded["rumor_checker"] = f"passage index libraries unavailable ({exc}); answering policy questions only"
         return None, None, None
-    handle = IndexHandle(settings.index_dir)
+    handle = IndexHandle(settings.index_dir, rule=ServingRule.from_settings(settings))
     checker = load_rumor_checker(settings, encoder=encoder, handle=handle)
     if current_generation(settings.index_dir) is not None:
         try:

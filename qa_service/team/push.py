@@ -38,6 +38,7 @@ MAX_DELAY = 3600.0
 STUCK_SECONDS = 600
 FINAL_REFUSALS = {45015: "48 小时回复窗口已过", 45047: "超过客服消息条数限制"}
 POLL_SECONDS = 5.0
+UNREACHABLE_MAX_WAIT = 300.0  # longest wait between passes while the database is down
 INTRO = "您之前问过：“{asked}”\n科普团队已经核实，答复如下：\n"
 
 
@@ -202,24 +203,45 @@ class Pusher:
 
     def start(self) -> None:
         if self._thread is None or not self._thread.is_alive():
+            self._stop.clear()
             self._thread = threading.Thread(target=self._loop, name="kepu-push", daemon=True)
             self._thread.start()
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop the worker and wait for it (app shutdown); a later kick() starts it again."""
         self._stop.set()
         self._wake.set()
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
+            if thread.is_alive():
+                log.warning("push worker still busy %.0f s after shutdown was asked; left to finish", timeout)
 
     def _loop(self) -> None:
         loop = asyncio.new_event_loop()
+        wait, unreachable = POLL_SECONDS, False
         try:
             while not self._stop.is_set():
                 try:
                     loop.run_until_complete(self.run_once())
+                    if unreachable:
+                        log.info("push worker: the database is reachable again; pushes resume")
+                    wait, unreachable = POLL_SECONDS, False
                 except DatabaseError as exc:
-                    log.error("push pass failed: %s", exc)
+                    if not unreachable:  # one warning per outage, not one per pass
+                        first_line = (
+                            str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                        )
+                        log.warning(
+                            "push worker: the database is unreachable (%s); pushes wait, retrying with "
+                            "back-off up to %.0f s",
+                            first_line,
+                            UNREACHABLE_MAX_WAIT,
+                        )
+                    wait, unreachable = min(UNREACHABLE_MAX_WAIT, max(wait, POLL_SECONDS) * 2), True
                 except Exception:  # noqa: BLE001 - the push thread must survive anything
                     log.exception("push pass failed")
-                self._wake.wait(POLL_SECONDS)
+                self._wake.wait(wait)
                 self._wake.clear()
         finally:
             loop.close()

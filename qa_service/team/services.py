@@ -62,6 +62,13 @@ class Team:
     def limiter(self) -> LoginLimiter:
         return LoginLimiter(self.db)
 
+    def stop(self) -> None:
+        """App shutdown: what was logged is written, the push worker stops (no pass after it)."""
+        if self._recorder is not None:
+            self._recorder.flush(timeout=5.0)
+        if self.pusher is not None:
+            self.pusher.stop()
+
 
 def build_team(settings: Settings, checker=None, wechat=None) -> Team:
     """The team's part of the services (called by qa_service/services.py): the database opens on

@@ -3,6 +3,7 @@ on both database backends, with one member per role and an API token each."""
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 
 import pytest
@@ -39,7 +40,12 @@ def team_app(settings, extra_routers=(), chat=None) -> FastAPI:
     if chat is not None:
         services.chat = chat
         services.wechat.handler.chat = chat
-    app = FastAPI()
+    @asynccontextmanager
+    async def lifespan(app):
+        yield
+        services.stop_workers()  # as the real app does (qa_service/app.py)
+
+    app = FastAPI(lifespan=lifespan)
     app.state.services = services
     for router in (materials.router, admin.router, team.router, *extra_routers):
         app.include_router(router)

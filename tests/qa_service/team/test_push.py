@@ -179,3 +179,44 @@ def test_a_job_claimed_by_a_worker_that_died_is_not_resent(database, api):
     pusher = Pusher(lambda: database, _service(api.base_url).send)
     asyncio.run(pusher.run_once())
     assert _status(database) == {"o-stuck": "failed"} and api.sent == []
+
+
+def test_an_unreachable_database_is_one_warning_then_back_off_and_shutdown_stops_the_worker(
+    monkeypatch, caplog
+):
+    from graph.db import Database
+    from graph.db.engine import make_engine
+    from qa_service.team import push
+
+    monkeypatch.setattr(push, "POLL_SECONDS", 0.01)
+    monkeypatch.setattr(push, "UNREACHABLE_MAX_WAIT", 0.08)
+    down = Database(make_engine(f"postgresql+psycopg://kepu@127.0.0.1:{free_port()}/kepu"))
+    pusher = Pusher(lambda: down, lambda openid, text: 0)
+    waits = []
+    real_wait = pusher._wake.wait
+    pusher._wake.wait = lambda timeout=None: (waits.append(timeout), real_wait(timeout))[1]
+    with caplog.at_level("INFO", logger="qa_service.team.push"):
+        pusher.start()
+        deadline = time.monotonic() + 10
+        while len(waits) < 6 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        pusher.stop(timeout=5)
+    assert not pusher._thread.is_alive(), "stop() ends the worker"
+    said = [r for r in caplog.records if r.name == "qa_service.team.push"]
+    assert len(said) == 1 and said[0].levelname == "WARNING", [r.getMessage() for r in said]
+    assert "database is unreachable" in said[0].getMessage() and "\n" not in said[0].getMessage()
+    assert waits[:4] == [0.02, 0.04, 0.08, 0.08], "the wait doubles up to the cap"
+
+
+def test_the_push_worker_stops_when_the_app_shuts_down(settings, database, api):
+    from fastapi.testclient import TestClient
+
+    from tests.qa_service.team.conftest import team_app
+
+    app = team_app(settings)
+    with TestClient(app):
+        team = app.state.services.team
+        team.pusher = Pusher(lambda: team.db, _service(api.base_url).send)
+        team.pusher.kick()
+        assert team.pusher._thread.is_alive()
+    assert not team.pusher._thread.is_alive(), "no pass runs after shutdown (nor against a stopped database)"
