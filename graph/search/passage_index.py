@@ -33,6 +33,7 @@ from graph import heap
 from graph.errors import IndexUnavailable
 from graph.fsutil import atomic_write_text
 from graph.search.material_store import MaterialRecord
+from graph.search.serving import ServingRule, ServingView
 from graph.search.tokenizer import TextTokenizer, shared_tokenizer
 
 log = logging.getLogger(__name__)
@@ -178,8 +179,10 @@ class PassageIndex:
     def __init__(self, path: Path, meta: dict, materials: list[MaterialRecord], entries: list[IndexEntry],
                  short_tokens: list[list[str] | None], dense: faiss.Index, bm25: bm25s.BM25 | None,
                  tokenizer: TextTokenizer, doc_freq: dict[str, int], vectors: np.ndarray | None = None,
-                 material_tokens: dict[str, list[str]] | None = None):
+                 material_tokens: dict[str, list[str]] | None = None, rule: ServingRule | None = None):
         self.path = path
+        self.rule = rule or ServingRule()  # which approved material is withdrawn (graph/search/serving.py)
+        self._view: ServingView | None = None
         self.meta = meta
         self.materials = {m.id: m for m in materials}
         self.material_ids = [m.id for m in materials]
@@ -205,8 +208,6 @@ class PassageIndex:
         n_docs = max(len(entries), 1)
         self._idf = {t: float(np.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))) for t, df in doc_freq.items()}
         self._idf_unknown = float(np.log(1.0 + (n_docs + 0.5) / 0.5))
-        self._status = np.array([materials[i].status for i in self.entry_material], dtype=object)
-        self._masks: dict[frozenset[str], tuple[np.ndarray, object]] = {}
         self._lock = threading.Lock()
         # One query at a time: OpenMP workers only add wake-up latency (26 ms instead of 5 ms for
         # 12k vectors on a busy 2-core machine); concurrency comes from the server's threads.
@@ -215,7 +216,7 @@ class PassageIndex:
             dense.hnsw.efSearch = 96
 
     @classmethod
-    def load(cls, path: Path) -> PassageIndex:
+    def load(cls, path: Path, rule: ServingRule | None = None) -> PassageIndex:
         path = Path(path)
         try:
             meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
@@ -232,7 +233,7 @@ class PassageIndex:
         entries = [IndexEntry.from_json(d) for d in raw_entries]
         tokenizer = shared_tokenizer(path / "userdict.txt")
         return cls(path, meta, materials, entries, [d.get("tok") for d in raw_entries], dense, bm25,
-                   tokenizer, doc_freq, vectors, material_tokens)
+                   tokenizer, doc_freq, vectors, material_tokens, rule)
 
     @property
     def generation(self) -> str:
@@ -245,23 +246,26 @@ class PassageIndex:
         value = self._idf.get(token)
         return self._idf_unknown if value is None else value
 
+    def serving(self, today=None) -> ServingView:
+        """This generation as the public is served it today (one view per day, built once)."""
+        day = today or self.rule.today()
+        view = self._view
+        if view is None or view.day != day:
+            with self._lock:
+                view = self._view
+                if view is None or view.day != day:
+                    view = ServingView(day, list(self.materials.values()), self.entry_material,
+                                       self.rule.grace_days, isinstance(self.dense, faiss.IndexHNSW))
+                    if today is None:
+                        self._view = view
+        return view
+
+    def use_rule(self, rule: ServingRule) -> None:
+        self.rule, self._view = rule, None
+
     def _mask(self, statuses: frozenset[str] | None) -> tuple[np.ndarray | None, object]:
-        """Boolean entry mask and faiss search parameters for materials in `statuses` (None: all)."""
-        if statuses is None:
-            return None, None
-        with self._lock:
-            if statuses not in self._masks:
-                mask = np.isin(self._status, list(statuses))
-                if mask.all():
-                    self._masks[statuses] = (None, None)
-                else:
-                    ids = np.flatnonzero(mask).astype(np.int64)
-                    selector = faiss.IDSelectorBatch(ids)
-                    params = (faiss.SearchParametersHNSW(sel=selector, efSearch=96)
-                              if isinstance(self.dense, faiss.IndexHNSW) else faiss.SearchParameters(sel=selector))
-                    params._keep = (ids, selector)  # the selector reads these arrays; keep them alive
-                    self._masks[statuses] = (mask, params)
-            return self._masks[statuses]
+        """Entry mask and faiss parameters for materials whose serving status is in `statuses`."""
+        return (None, None) if statuses is None else self.serving().mask(statuses)
 
     def dense_search(self, vectors: np.ndarray, k: int, statuses: frozenset[str] | None = None
                      ) -> tuple[np.ndarray, np.ndarray]:
@@ -302,8 +306,10 @@ class IndexHandle:
     new generation is loaded on a background thread and swapped in; until then the old one serves.
     """
 
-    def __init__(self, index_dir: Path, check_interval: float = 1.0, background: bool = True):
+    def __init__(self, index_dir: Path, check_interval: float = 1.0, background: bool = True,
+                 rule: ServingRule | None = None):
         self.index_dir = Path(index_dir)
+        self.rule = rule or ServingRule()
         self.check_interval = check_interval
         self.background = background
         self._index: PassageIndex | None = None
@@ -331,6 +337,12 @@ class IndexHandle:
                     self._reload_in_background()
         return self._index
 
+    def use_rule(self, rule: ServingRule) -> None:
+        """Serve by `rule` from now on, the loaded generation included."""
+        self.rule = rule
+        if self._index is not None:
+            self._index.use_rule(rule)
+
     def require(self) -> PassageIndex:
         index = self.get()
         if index is None:
@@ -351,7 +363,7 @@ class IndexHandle:
                 self._seen = state
                 return self._index
             try:
-                index = PassageIndex.load(path)
+                index = PassageIndex.load(path, self.rule)
             except IndexUnavailable as exc:
                 log.error("keeping the previous index: %s", exc)
                 self._seen = state  # do not retry a broken generation on every request

@@ -125,7 +125,9 @@ class ChatService:
             index = checker.index()
         except Exception:  # noqa: BLE001 - not built yet or broken: answers come without it
             index = None
-        return (self.policy.built, index, checker.calibration)
+        # The serving view changes when material is withdrawn past its review date (a new day).
+        view = index.serving() if hasattr(index, "serving") else None
+        return (self.policy.built, index, view, checker.calibration)
 
     def _rumor_instead(self, text: str, raw: str, result) -> dict | None:
         """The rumour JSON when the message is better answered as a rumour, else None."""

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from graph.errors import GraphError
 from graph.search.passage_index import IndexHandle
+from graph.search.serving import ServingRule
 from qa_service.cli.base import (
     EXIT_BAD_INPUT,
     EXIT_PARTIAL,
@@ -38,7 +39,8 @@ def _encoder(ctx: typer.Context):
 
 def _checker(ctx: typer.Context) -> RumorChecker:
     settings = settings_of(ctx)
-    return load_rumor_checker(settings, handle=IndexHandle(settings.index_dir, background=False))
+    return load_rumor_checker(settings, handle=IndexHandle(settings.index_dir, background=False,
+                                                               rule=ServingRule.from_settings(settings)))
 
 
 def _print_json(data) -> None:

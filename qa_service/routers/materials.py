@@ -81,11 +81,12 @@ def _refused(exc: InvalidText | GraphError, what: str):
 
 @router.get("/api/materials/{material_id}")
 def material(material_id: str, request: Request, handle: MaterialIndexDep):
-    """One material; drafts only with the admin token, retired never."""
+    """One material; drafts and withdrawn material (past its review date) only with the admin token,
+    retired never."""
     index = handle.get() if handle is not None else None
     record = index.materials.get(material_id) if index is not None else None
-    visible = record is not None and (record.status == "approved" or
-                                      (record.status == "draft" and is_admin(request)))
+    visible = record is not None and (index.serving().public(record) or
+                                      (record.status in ("draft", "approved") and is_admin(request)))
     if not visible:
         return json_error(404, "未找到该素材。")
     return record.to_json(with_body=True)

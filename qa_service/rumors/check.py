@@ -22,6 +22,7 @@ from graph.lru import GenerationCache
 from graph.search.claim_terms import ClaimTerms, claim_terms
 from graph.search.material_store import UnansweredLog, unanswered_log
 from graph.search.passage_index import IndexHandle, PassageIndex
+from graph.search.serving import ServingRule
 from graph.settings import Settings
 from graph.text_normalizer import normalize
 from qa_service.rumors.calibration import Calibration, candidate_features, load_calibration
@@ -257,7 +258,7 @@ class RumorChecker:
         if not query:
             return RumorResult(matched=False, verdict=None, reply=LINKS_ONLY_REPLY)
         index = self.index()
-        generation = (index, self.calibration, self.pair)
+        generation = (index, index.serving(), self.calibration, self.pair)  # a new day may withdraw material
         result = self._results.lookup(generation, query) if fusion is None else None
         if result is None:
             result = self._check(index, query, fusion)
@@ -390,6 +391,7 @@ def default_encoder_factory(settings: Settings) -> Callable[[], object]:
 
 def load_rumor_checker(settings: Settings, encoder=None, handle: IndexHandle | None = None) -> RumorChecker:
     """A checker over the index under `settings.index_dir`, following rebuilds; the model loads lazily."""
-    return RumorChecker(handle or IndexHandle(settings.index_dir), encoder,
+    handle = handle or IndexHandle(settings.index_dir, rule=ServingRule.from_settings(settings))
+    return RumorChecker(handle, encoder,
                         encoder_factory=default_encoder_factory(settings),
                         unanswered=unanswered_log(settings.data_dir))

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from graph.lru import GenerationCache
 from graph.search.material_store import STATUSES, VERDICTS, MaterialRecord
 from graph.search.passage_index import PassageIndex
+from graph.search.serving import WITHDRAWN
 from graph.text_normalizer import normalize
 from qa_service.rumors.check import InvalidText, RumorChecker
 from qa_service.rumors.retrieval import Candidate, FusionConfig
@@ -143,18 +144,22 @@ class MaterialSearch:
         index = self.checker.index()
         query = normalize(q)
         key = (q, query, topic, audience, verdict, status, k, offset)
-        result = self._results.lookup((index,), key)
+        generation = (index, index.serving())  # a new day may withdraw material
+        result = self._results.lookup(generation, key)
         if result is None:
             result = self._search(index, q, query, topic, audience, verdict, status, k, offset)
-            self._results.store((index,), key, result)
+            self._results.store(generation, key, result)
         return result
 
     def _search(self, index: PassageIndex, q: str, query: str, topic: str | None, audience: str | None,
                 verdict: str | None, status: str, k: int, offset: int) -> SearchResult:
-        statuses = frozenset(STATUSES) if status == "all" else frozenset({status})
+        # "approved" is what the public is served: approved material withdrawn past its review date
+        # (graph/search/serving.py) shows only under "all".
+        statuses = frozenset({*STATUSES, WITHDRAWN}) if status == "all" else frozenset({status})
         filters = {"topic": topic, "audience": audience, "verdict": verdict}
+        view = index.serving()
         if not query:
-            ranked = sorted((m for m in index.materials.values() if m.status in statuses),
+            ranked = sorted((m for m in index.materials.values() if view.status(m) in statuses),
                             key=lambda m: (m.updated_at, m.id), reverse=True)
             scored = [(m, 0.0, None) for m in ranked]
             terms: list[str] = []

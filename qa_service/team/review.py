@@ -26,6 +26,7 @@ from graph.db import Database
 from graph.db.schema import queue_groups, reviews
 from graph.failpoints import failpoint
 from graph.search.material_store import MaterialRecord
+from graph.search.serving import withdrawn_on
 from graph.settings import Settings
 from qa_service.team import audit
 from qa_service.team.accounts import Member
@@ -78,14 +79,17 @@ class Review:
         indexed: Callable[[str], MaterialRecord | None],
         reindex: Callable[[], None],
         on_approved: Callable | None = None,
+        today: Callable[[], dt.date] = dt.date.today,
     ):
         """`indexed` finds a material in the live index; `reindex` publishes the files to the index;
-        `on_approved(connection, group_id, record)` runs inside the approval's transaction."""
+        `on_approved(connection, group_id, record)` runs inside the approval's transaction; `today`
+        is the clock review dates are stamped and counted by (the public side's serving rule)."""
         self.settings = settings
         self.db = database
         self.indexed = indexed
         self.reindex = reindex
         self.on_approved = on_approved
+        self.today = today
 
     # -- reading ---------------------------------------------------------------------------
     def state(self, material_id: str) -> ReviewState | None:
@@ -133,7 +137,7 @@ class Review:
         create: bool = False,
     ) -> MaterialRecord:
         self._need(member, "editor")
-        today = dt.date.today().isoformat()
+        today = self.today().isoformat()
         with files_locked(self.settings):
             indexed = self.indexed(material_id)
             copy = working_copy(self.settings, material_id, indexed)
@@ -193,7 +197,7 @@ class Review:
                 f"{member.name} wrote {material_id}",
                 "不能审核通过自己撰写或修改的草稿，请由另一位审核人员审核。",
             )
-        today = dt.date.today()
+        today = self.today()
         with files_locked(self.settings):
             indexed = self.indexed(material_id)
             check_unchanged(self.settings, material_id, indexed, base_hash)
@@ -246,7 +250,7 @@ class Review:
     ) -> MaterialRecord:
         """Take a material off the public side (status `retired`, or back to `draft` when overdue)."""
         self._need(member, "reviewer")
-        today = dt.date.today().isoformat()
+        today = self.today().isoformat()
         with files_locked(self.settings):
             indexed = self.indexed(material_id)
             check_unchanged(self.settings, material_id, indexed, base_hash)
@@ -275,8 +279,7 @@ class Review:
     # -- review dates ----------------------------------------------------------------------
     def due(self, records: list[MaterialRecord], today: dt.date | None = None) -> dict[str, list[dict]]:
         """Approved material with a review_by date: due within DUE_SOON_DAYS, overdue, past the grace period."""
-        today = today or dt.date.today()
-        grace = dt.timedelta(days=self.settings.review_grace_days)
+        today = today or self.today()
         out = {"due": [], "overdue": [], "withdraw": []}
         for record in records:
             when = review_by_of(record)
@@ -284,8 +287,8 @@ class Review:
                 continue
             day = dt.date.fromisoformat(when)
             row = {"id": record.id, "title": record.title, "review_by": when, "days": (day - today).days}
-            if day + grace < today:
-                out["withdraw"].append(row)
+            if withdrawn_on(record, today, self.settings.review_grace_days):
+                out["withdraw"].append(row)  # no longer served to the public (graph/search/serving.py)
             elif day < today:
                 out["overdue"].append(row)
             elif day <= today + dt.timedelta(days=DUE_SOON_DAYS):
@@ -297,7 +300,9 @@ class Review:
     def withdraw_overdue(
         self, member: Member, records: list[MaterialRecord], today: dt.date | None = None
     ) -> list[str]:
-        """Material overdue past the grace period goes back to draft (not public) until re-approved."""
+        """Material overdue past the grace period, which the public side already no longer serves
+        (graph/search/serving.py), goes back to draft and into the review list, with the
+        withdrawal in the audit log, until re-approved."""
         withdrawn = []
         for row in self.due(records, today)["withdraw"]:
             copy = self.copy(row["id"])

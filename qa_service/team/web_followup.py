@@ -9,21 +9,21 @@ from __future__ import annotations
 
 import re
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 
 from graph.db import DatabaseError
 from graph.db.schema import queue_groups, queue_messages
+from qa_service.http.deps import MaterialIndexDep, TeamDep
 from qa_service.rumors.check import build_reply
-from qa_service.team.auth import team_of
 
 router = APIRouter()
 _ID = re.compile(r"^[0-9a-f]{32}$")
 
 
 @router.get("/api/followup/{answer_id}", tags=["政策问答"])
-def followup(request: Request, answer_id: str):
+def followup(answer_id: str, team: TeamDep, handle: MaterialIndexDep):
     """Whether a claim asked earlier (by its answer id) has been answered by the science team since."""
     if not _ID.match(answer_id):
         return JSONResponse({"detail": "无法识别的回答编号。"}, status_code=422)
@@ -33,16 +33,15 @@ def followup(request: Request, answer_id: str):
         .where(queue_messages.c.question_id == answer_id)
     )
     try:
-        with team_of(request).db.read() as c:
+        with team.db.read() as c:
             row = c.execute(query).first()
     except DatabaseError as exc:
         return JSONResponse({"detail": exc.user_message}, status_code=503)
     if row is None or row.status != "closed" or not row.material_id:
         return {"answered": False}
-    handle = request.app.state.services.material_index
     index = handle.get() if handle is not None else None
     record = index.materials.get(row.material_id) if index is not None else None
-    if record is None or record.status != "approved":
+    if record is None or not index.serving().public(record):
         return {"answered": False}
     return {
         "answered": True,

@@ -5,28 +5,22 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from qa_service.http.deps import MaterialIndexDep, TeamDep
 from qa_service.team import charts, feedback
-from qa_service.team.auth import team_of
 from qa_service.team.dashboard import cached_figures, figures
 from qa_service.team.web_common import PageDenied, page_member, team_render
+from qa_service.team.web_materials import ReviewDep, index_records
 from qa_service.web.render import error_page
 
 router = APIRouter()
 
 
-def _due(request: Request) -> dict:
-    from qa_service.team.web_materials import _index_records, review_for
-
-    return review_for(request).due(list(_index_records(request).values()))
-
-
 @router.get("/team")
-def home(request: Request, password: int = 0):
+def home(request: Request, team: TeamDep, review: ReviewDep, handle: MaterialIndexDep, password: int = 0):
     try:
         member = page_member(request)
     except PageDenied as denied:
         return denied.response
-    team = team_of(request)
     f = figures(team.db)  # the page's own numbers are always current; the charts may lag CACHE_SECONDS
     return team_render(
         request,
@@ -34,21 +28,21 @@ def home(request: Request, password: int = 0):
         member=member,
         password_changed=bool(password),
         f=f,
-        due=_due(request),
+        due=review.due(list(index_records(handle).values())),
         useless=feedback.useless_answers(team.db, limit=5),
         charts=charts.CHARTS,
     )
 
 
 @router.get("/team/charts/{name}.svg")
-def chart(request: Request, name: str):
+def chart(request: Request, team: TeamDep, name: str):
     try:
         page_member(request)
     except PageDenied as denied:
         return denied.response
     if name not in charts.CHARTS:
         return error_page(request, 404, "未找到", "没有这张图。")
-    svg = charts.render(name, cached_figures(team_of(request).db))
+    svg = charts.render(name, cached_figures(team.db))
     return Response(
         svg,
         media_type="image/svg+xml",

@@ -11,19 +11,22 @@ POST /team/review/withdraw-overdue       审核: overdue past the grace period l
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
+from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
 from graph.db import DatabaseError
 from graph.errors import GraphError
 from graph.search.material_store import VERDICTS, MaterialRecord
+from graph.settings import Settings
+from qa_service.http.deps import MaterialIndexDep, RumorCheckerDep, SettingsDep, TeamDep
 from qa_service.rumors.check import build_reply
 from qa_service.team import demand
-from qa_service.team.auth import team_of
 from qa_service.team.drafts import EDITABLE, record_from_form
 from qa_service.team.errors import InvalidInput, TeamError
 from qa_service.team.review import STATE_NAMES, Review, review_by_of
@@ -36,32 +39,38 @@ router = APIRouter()
 ACTIONS = {"submit": "editor", "approve": "reviewer", "send-back": "reviewer", "retire": "reviewer"}
 
 
-def _index_records(request: Request) -> dict[str, MaterialRecord]:
-    handle = request.app.state.services.material_index
+def index_records(handle) -> dict[str, MaterialRecord]:
+    """The live index's materials (drafts included: staff see them), by id."""
     index = handle.get() if handle is not None else None
     return dict(index.materials) if index is not None else {}
 
 
-def _reindex(request: Request) -> None:
+def _reindex(settings: Settings, handle, checker) -> None:
     from ingest.corpus_indexer import build_index
 
-    checker = request.app.state.services.rumor
     if checker is None:
         log.warning("no rumour checker: material files written, index not rebuilt")
         return
-    build_index(request.app.state.services.settings, checker.encoder)
-    request.app.state.services.material_index.refresh()
+    build_index(settings, checker.encoder)
+    handle.refresh()
 
 
-def review_for(request: Request) -> Review:
-    team = team_of(request)
+def get_review(
+    team: TeamDep, settings: SettingsDep, handle: MaterialIndexDep, checker: RumorCheckerDep
+) -> Review:
+    """Writing and review over the live index; review dates counted by the clock the public side
+    withdraws overdue material by (the index's serving rule, graph/search/serving.py)."""
     return Review(
         team.settings,
         team.db,
-        lambda mid: _index_records(request).get(mid),
-        lambda: _reindex(request),
+        lambda mid: index_records(handle).get(mid),
+        lambda: _reindex(settings, handle, checker),
         on_approved=team.on_approved,
+        today=handle.rule.today if handle is not None else dt.date.today,
     )
+
+
+ReviewDep = Annotated[Review, Depends(get_review)]
 
 
 def _preview(record: MaterialRecord) -> dict:
@@ -89,6 +98,7 @@ def _form_values(record: MaterialRecord | None, form: dict | None = None) -> dic
 
 def _edit_page(
     request: Request,
+    review: Review,
     member,
     material_id: str,
     *,
@@ -98,7 +108,6 @@ def _edit_page(
     preview_record: MaterialRecord | None = None,
     notice: str = "",
 ):
-    review = review_for(request)
     copy = review.copy(material_id)
     if copy is None:
         return error_page(request, 404, "未找到", f"未找到素材 {material_id}。")
@@ -127,13 +136,12 @@ def _edit_page(
 
 
 @router.get("/team/materials")
-def materials_page(request: Request):
+def materials_page(request: Request, review: ReviewDep, handle: MaterialIndexDep):
     try:
         member = page_member(request, "viewer")
     except PageDenied as denied:
         return denied.response
-    review = review_for(request)
-    records = _index_records(request)
+    records = index_records(handle)
     states = review.states()
     rows = sorted(records.values(), key=lambda r: (r.updated_at, r.id), reverse=True)
     lists = {
@@ -141,6 +149,7 @@ def materials_page(request: Request):
         for name in ("submitted", "sent_back", "draft", "overdue")
     }
     untracked_drafts = [m for m in rows if m.status == "draft" and m.id not in states]
+    due = review.due(list(records.values()))
     return team_render(
         request,
         "team/materials.html",
@@ -149,21 +158,22 @@ def materials_page(request: Request):
         states=states,
         rows=rows,
         untracked_drafts=untracked_drafts,
-        due=review.due(list(records.values())),
+        due=due,
+        withdrawn={r["id"] for r in due["withdraw"]},
         state_names=STATE_NAMES,
         grace=review.settings.review_grace_days,
     )
 
 
 @router.get("/team/materials/new")
-def new_material(request: Request, group: int | None = None):
+def new_material(request: Request, team: TeamDep, group: int | None = None):
     try:
         member = page_member(request, "editor")
     except PageDenied as denied:
         return denied.response
     values = {k: "" for k in EDITABLE}
     if group is not None:
-        found = demand.group_detail(team_of(request).db, group)
+        found = demand.group_detail(team.db, group)
         if found is None:
             return error_page(request, 404, "未找到", f"没有编号为 {group} 的问题组。")
         examples = list(dict.fromkeys([found["title"], *(m["text"] for m in found["messages"][:5])]))
@@ -204,7 +214,7 @@ def _new_material_page(
 
 
 @router.post("/team/materials")
-async def create_material(request: Request):
+async def create_material(request: Request, review: ReviewDep):
     form = await form_of(request)
     try:
         member = page_member(request, "editor", csrf=form.get("csrf"))
@@ -215,7 +225,7 @@ async def create_material(request: Request):
     )
     group = int(form["group"]) if form.get("group", "").isdigit() else None
     try:
-        review_for(request).save(member, material_id, form, "", group_id=group, create=True)
+        review.save(member, material_id, form, "", group_id=group, create=True)
     except (TeamError, GraphError, DatabaseError) as exc:
         return _new_material_page(
             request,
@@ -230,7 +240,7 @@ async def create_material(request: Request):
 
 
 @router.get("/team/materials/{material_id}")
-def edit_material(request: Request, material_id: str, saved: int = 0, done: str = ""):
+def edit_material(request: Request, review: ReviewDep, material_id: str, saved: int = 0, done: str = ""):
     try:
         member = page_member(request, "viewer")
     except PageDenied as denied:
@@ -247,31 +257,39 @@ def edit_material(request: Request, material_id: str, saved: int = 0, done: str 
             }.get(done, "")
         )
     )
-    return _edit_page(request, member, material_id, notice=notice)
+    return _edit_page(request, review, member, material_id, notice=notice)
 
 
 @router.post("/team/materials/{material_id}")
-async def save_material(request: Request, material_id: str):
+async def save_material(request: Request, review: ReviewDep, material_id: str):
     form = await form_of(request)
     try:
         member = page_member(request, "editor", csrf=form.get("csrf"))
     except PageDenied as denied:
         return denied.response
-    review = review_for(request)
     if form.get("action") == "preview":
         copy = review.copy(material_id)
         try:
             record = record_from_form(form, copy.record if copy else None, material_id, "draft", "2000-01-01")
         except InvalidInput as exc:
-            return _edit_page(request, member, material_id, form=form, problem=exc.user_message, status=422)
+            return _edit_page(
+                request, review, member, material_id, form=form, problem=exc.user_message, status=422
+            )
         return _edit_page(
-            request, member, material_id, form=form, preview_record=record, notice="预览（尚未保存）。"
+            request,
+            review,
+            member,
+            material_id,
+            form=form,
+            preview_record=record,
+            notice="预览（尚未保存）。",
         )
     try:
         review.save(member, material_id, form, form.get("base_hash", ""))
     except (TeamError, GraphError, DatabaseError) as exc:
         return _edit_page(
             request,
+            review,
             member,
             material_id,
             form=form,
@@ -282,7 +300,7 @@ async def save_material(request: Request, material_id: str):
 
 
 @router.post("/team/materials/{material_id}/{action}")
-async def review_action(request: Request, material_id: str, action: str):
+async def review_action(request: Request, team: TeamDep, review: ReviewDep, material_id: str, action: str):
     if action not in ACTIONS:
         return error_page(request, 404, "未找到", "未知操作。")
     form = await form_of(request)
@@ -290,13 +308,12 @@ async def review_action(request: Request, material_id: str, action: str):
         member = page_member(request, ACTIONS[action], csrf=form.get("csrf"))
     except PageDenied as denied:
         return denied.response
-    review = review_for(request)
     try:
         if action == "submit":
             review.submit(member, material_id)
         elif action == "approve":
             review.approve(member, material_id, form.get("base_hash", ""), form.get("comment", ""))
-            pusher = team_of(request).pusher
+            pusher = team.pusher
             if pusher is not None:
                 pusher.kick()
         elif action == "send-back":
@@ -305,18 +322,18 @@ async def review_action(request: Request, material_id: str, action: str):
             review.retire(member, material_id, form.get("base_hash", ""))
     except (TeamError, GraphError, DatabaseError) as exc:
         return _edit_page(
-            request, member, material_id, problem=exc.user_message, status=getattr(exc, "status", 503)
+            request, review, member, material_id, problem=exc.user_message, status=getattr(exc, "status", 503)
         )
     return RedirectResponse(f"/team/materials/{quote(material_id)}?done={action}", status_code=303)
 
 
 @router.post("/team/review/withdraw-overdue")
-async def withdraw_overdue(request: Request):
+async def withdraw_overdue(request: Request, review: ReviewDep, handle: MaterialIndexDep):
     form = await form_of(request)
     try:
         member = page_member(request, "reviewer", csrf=form.get("csrf"))
     except PageDenied as denied:
         return denied.response
-    withdrawn = review_for(request).withdraw_overdue(member, list(_index_records(request).values()))
+    withdrawn = review.withdraw_overdue(member, list(index_records(handle).values()))
     log.info("%s withdrew %d overdue materials", member.name, len(withdrawn))
     return RedirectResponse("/team/materials", status_code=303)

@@ -93,7 +93,7 @@ def material_page(material_id: str, request: Request):
         log.error("material index unavailable: %s", exc)
         index = None
     record = index.materials.get(material_id) if index is not None else None
-    if record is None or not (record.status == "approved" or is_admin):
+    if record is None or not (index.serving().public(record) or is_admin):
         return error_page(request, 404, "未找到该素材", "没有找到这份素材，它可能尚未发布或已经下架。",
                           links=[("/materials", "返回素材检索")])
     return render(request, "material.html", m=record, blocks=paragraphs(record.body), is_admin=is_admin)
