@@ -18,6 +18,7 @@ from graph.settings import Settings
 from qa_service.chat.service import ChatService
 from qa_service.policy.qa import PolicyQA
 from qa_service.services import Services
+from qa_service.team.services import Team
 
 
 def get_services(request: Request) -> Services:
@@ -66,4 +67,4 @@ RumorCheckerDep = Annotated[object, Depends(get_rumor_checker)]
 MaterialSearchDep = Annotated[object, Depends(get_material_search)]
 MaterialIndexDep = Annotated[object, Depends(get_material_index)]
 WeChatDep = Annotated[object, Depends(get_wechat)]
-TeamDep = Annotated[object, Depends(get_team)]
+TeamDep = Annotated[Team, Depends(get_team)]

@@ -17,10 +17,12 @@ from urllib.parse import unquote
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse
 
+from qa_service.http.deps import TeamDep
 from qa_service.team import audit
 from qa_service.team.accounts import Member
-from qa_service.team.auth import api_member, session_of, team_of
+from qa_service.team.auth import api_member, session_of
 from qa_service.team.errors import TeamError
+from qa_service.team.services import Team
 from qa_service.team.sessions import COOKIE
 from qa_service.team.web_common import (
     LOGIN_CSRF_COOKIE,
@@ -63,8 +65,7 @@ def _login_page(request: Request, next_url: str, problem: str = "", status: int 
     return response
 
 
-def _set_session(response, request: Request, member: Member) -> None:
-    team = team_of(request)
+def _set_session(response, request: Request, team: Team, member: Member) -> None:
     cookie, _ = team.sessions.create(member)
     response.set_cookie(
         COOKIE,
@@ -83,14 +84,13 @@ def login_form(request: Request, next: str = Query("/team")):  # noqa: A002 - th
 
 
 @router.post("/team/login")
-async def login(request: Request):
+async def login(request: Request, team: TeamDep):
     form = await form_of(request)
     next_url = _safe_next(form.get("next"))
     name = form.get("name", "").strip()[:64]
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not expected or not hmac.compare_digest(expected, form.get("csrf", "")):
         return _login_page(request, next_url, "页面已过期，请重新登录。", 403, name)
-    team = team_of(request)
     ip = _client_ip(request)
     try:
         team.limiter.check(name, ip)
@@ -106,7 +106,7 @@ async def login(request: Request):
         return _login_page(request, next_url, "用户名或密码不正确。", 401, name)
     team.limiter.succeeded(name)
     response = RedirectResponse("/team/password?first=1" if first else next_url, status_code=303)
-    _set_session(response, request, member)
+    _set_session(response, request, team, member)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/team")
     log.info("%s signed in%s", member.name, " (first login)" if first else "")
     return response
@@ -122,7 +122,7 @@ def password_form(request: Request, first: int = 0):
 
 
 @router.post("/team/password")
-async def set_password(request: Request):
+async def set_password(request: Request, team: TeamDep):
     form = await form_of(request)
     try:
         member = page_member(request, csrf=form.get("csrf"))
@@ -142,7 +142,7 @@ async def set_password(request: Request):
         problem = "两次输入的密码不一致。"
     else:
         try:
-            team_of(request).accounts.set_password(member, form.get("password", ""))
+            team.accounts.set_password(member, form.get("password", ""))
         except TeamError as exc:
             problem = exc.user_message
     if problem:
@@ -158,7 +158,7 @@ async def set_password(request: Request):
 
 
 @router.post("/team/logout")
-async def logout(request: Request):
+async def logout(request: Request, team: TeamDep):
     form = await form_of(request)
     session = session_of(request)
     if session is not None:
@@ -166,14 +166,14 @@ async def logout(request: Request):
             page_member(request, csrf=form.get("csrf"))
         except PageDenied as denied:
             return denied.response
-        team_of(request).sessions.end(session.id)
+        team.sessions.end(session.id)
     response = RedirectResponse("/team/login", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response
 
 
 @router.get("/team/users")
-def users_page(request: Request, made: str = "", code: str = "", token: str = ""):
+def users_page(request: Request, team: TeamDep, made: str = "", code: str = "", token: str = ""):
     try:
         member = page_member(request, "admin")
     except PageDenied as denied:
@@ -182,7 +182,7 @@ def users_page(request: Request, made: str = "", code: str = "", token: str = ""
         request,
         "team/users.html",
         member=member,
-        users=team_of(request).accounts.list(),
+        users=team.accounts.list(),
         made=made,
         code=code,
         token=token,
@@ -190,13 +190,13 @@ def users_page(request: Request, made: str = "", code: str = "", token: str = ""
     )
 
 
-async def _user_action(request: Request, name: str | None, action: str):
+async def _user_action(request: Request, team: Team, name: str | None, action: str):
     form = await form_of(request)
     try:
         member = page_member(request, "admin", csrf=form.get("csrf"))
     except PageDenied as denied:
         return denied.response
-    accounts = team_of(request).accounts
+    accounts = team.accounts
     made = code = token = ""
     try:
         if action == "add":
@@ -239,15 +239,15 @@ async def _user_action(request: Request, name: str | None, action: str):
 
 
 @router.post("/team/users")
-async def add_user(request: Request):
-    return await _user_action(request, None, "add")
+async def add_user(request: Request, team: TeamDep):
+    return await _user_action(request, team, None, "add")
 
 
 @router.post("/team/users/{name}/{action}")
-async def user_action(name: str, action: str, request: Request):
+async def user_action(name: str, action: str, request: Request, team: TeamDep):
     if action not in ("role", "reset", "disable", "enable", "token"):
         return team_render(request, "error.html", status_code=404, title="未找到", message="未知操作。")
-    return await _user_action(request, name, action)
+    return await _user_action(request, team, name, action)
 
 
 @router.get("/api/team/me")
@@ -257,6 +257,8 @@ def me(request: Request):
 
 
 @router.get("/api/team/audit")
-def audit_entries(request: Request, target: str | None = None, limit: int = Query(200, ge=1, le=1000)):
+def audit_entries(
+    request: Request, team: TeamDep, target: str | None = None, limit: int = Query(200, ge=1, le=1000)
+):
     api_member(request, "viewer")
-    return {"entries": audit.entries(team_of(request).db, limit, target)}
+    return {"entries": audit.entries(team.db, limit, target)}

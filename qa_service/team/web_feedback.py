@@ -14,9 +14,10 @@ from fastapi import APIRouter, Body, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from graph.db import DatabaseError
+from qa_service.http.deps import TeamDep
 from qa_service.team import feedback
-from qa_service.team.auth import team_of
 from qa_service.team.errors import TeamError
+from qa_service.team.services import Team
 from qa_service.team.web_common import PageDenied, form_of, page_member, team_render
 from qa_service.web.render import error_page
 
@@ -25,30 +26,30 @@ router = APIRouter()
 ASK_COOKIE = "kepu_sid"
 
 
-def feedback_token(request: Request, sid: str, answer_id: str) -> str:
+def feedback_token(team: Team, sid: str, answer_id: str) -> str:
     """The form token of one answer's rating: signed, bound to the visitor's session cookie."""
     try:
-        return team_of(request).sessions.signer.get_signature(f"feedback:{sid}:{answer_id}").decode("ascii")
+        return team.sessions.signer.get_signature(f"feedback:{sid}:{answer_id}").decode("ascii")
     except DatabaseError:
         return ""
 
 
-def _token_ok(request: Request, answer_id: str, token: str) -> bool:
+def _token_ok(request: Request, team: Team, answer_id: str, token: str) -> bool:
     sid = request.cookies.get(ASK_COOKIE, "")
     if not (sid and token):
         return False
-    expected = feedback_token(request, sid, answer_id)
+    expected = feedback_token(team, sid, answer_id)
     return bool(expected) and hmac.compare_digest(expected, token)
 
 
 @router.post("/feedback", include_in_schema=False)
-async def rate_form(request: Request):
+async def rate_form(request: Request, team: TeamDep):
     form = await form_of(request)
     answer_id = form.get("answer_id", "")
-    if not _token_ok(request, answer_id, form.get("token", "")):
+    if not _token_ok(request, team, answer_id, form.get("token", "")):
         return error_page(request, 403, "无法提交评价", "页面已过期，请重新提问后再评价。")
     try:
-        feedback.rate(team_of(request).db, answer_id, form.get("rating", ""), form.get("reason", ""), "web")
+        feedback.rate(team.db, answer_id, form.get("rating", ""), form.get("reason", ""), "web")
     except TeamError as exc:
         return error_page(request, exc.status, "无法提交评价", exc.user_message)
     except DatabaseError as exc:
@@ -60,11 +61,11 @@ async def rate_form(request: Request):
 
 
 @router.post("/api/feedback", tags=["政策问答"])
-def rate_api(request: Request, body: dict = Body(...)):
+def rate_api(team: TeamDep, body: dict = Body(...)):
     """Rate an answer: {"answer_id": "...", "rating": "有用" | "没用", "reason": "..."}."""
     try:
         feedback.rate(
-            team_of(request).db,
+            team.db,
             str(body.get("answer_id") or ""),
             str(body.get("rating") or ""),
             str(body.get("reason") or ""),
@@ -78,12 +79,11 @@ def rate_api(request: Request, body: dict = Body(...)):
 
 
 @router.get("/team/feedback")
-def useless_page(request: Request):
+def useless_page(request: Request, team: TeamDep):
     try:
         member = page_member(request, "viewer")
     except PageDenied as denied:
         return denied.response
-    team = team_of(request)
     team.recorder.flush(1.0)
     return team_render(
         request,

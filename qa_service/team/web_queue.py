@@ -11,8 +11,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from qa_service.http.deps import TeamDep
 from qa_service.team import demand
-from qa_service.team.auth import api_member, team_of
+from qa_service.team.auth import api_member
+from qa_service.team.services import Team
 from qa_service.team.web_common import PageDenied, page_member, team_render
 from qa_service.web.render import error_page
 
@@ -20,8 +22,7 @@ router = APIRouter()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _groups(request: Request, status: str, limit: int):
-    team = team_of(request)
+def _groups(team: Team, status: str, limit: int):
     team.recorder.flush(1.0)  # what was just asked shows up at once
     return demand.ranked_groups(team.db, status=status, limit=limit)
 
@@ -29,6 +30,7 @@ def _groups(request: Request, status: str, limit: int):
 @router.get("/team/queue")
 def queue_page(
     request: Request,
+    team: TeamDep,
     status: str = Query("open", pattern="^(open|closed|all)$"),
     limit: int = Query(100, ge=1, le=1000),
 ):
@@ -37,43 +39,43 @@ def queue_page(
     except PageDenied as denied:
         return denied.response
     return team_render(
-        request, "team/queue.html", member=member, groups=_groups(request, status, limit), status=status
+        request, "team/queue.html", member=member, groups=_groups(team, status, limit), status=status
     )
 
 
 @router.get("/team/queue.csv")
-def queue_csv(request: Request, status: str = Query("open", pattern="^(open|closed|all)$")):
+def queue_csv(request: Request, team: TeamDep, status: str = Query("open", pattern="^(open|closed|all)$")):
     try:
         page_member(request, "viewer")
     except PageDenied as denied:
         return denied.response
     return Response(
-        demand.export_csv(_groups(request, status, 1000)),
+        demand.export_csv(_groups(team, status, 1000)),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="kepu-queue.csv"'},
     )
 
 
 @router.get("/team/queue.xlsx")
-def queue_xlsx(request: Request, status: str = Query("open", pattern="^(open|closed|all)$")):
+def queue_xlsx(request: Request, team: TeamDep, status: str = Query("open", pattern="^(open|closed|all)$")):
     try:
         page_member(request, "viewer")
     except PageDenied as denied:
         return denied.response
     return Response(
-        demand.export_xlsx(_groups(request, status, 1000)),
+        demand.export_xlsx(_groups(team, status, 1000)),
         media_type=XLSX,
         headers={"Content-Disposition": 'attachment; filename="kepu-queue.xlsx"'},
     )
 
 
 @router.get("/team/queue/{group_id}")
-def group_page(request: Request, group_id: int):
+def group_page(request: Request, team: TeamDep, group_id: int):
     try:
         member = page_member(request, "viewer")
     except PageDenied as denied:
         return denied.response
-    group = demand.group_detail(team_of(request).db, group_id)
+    group = demand.group_detail(team.db, group_id)
     if group is None:
         return error_page(request, 404, "未找到", f"没有编号为 {group_id} 的问题组。")
     return team_render(request, "team/group.html", member=member, group=group)
@@ -82,8 +84,9 @@ def group_page(request: Request, group_id: int):
 @router.get("/api/team/queue")
 def queue_api(
     request: Request,
+    team: TeamDep,
     status: str = Query("open", pattern="^(open|closed|all)$"),
     limit: int = Query(100, ge=1, le=1000),
 ):
     api_member(request, "viewer")
-    return {"status": status, "groups": [g.to_json() for g in _groups(request, status, limit)]}
+    return {"status": status, "groups": [g.to_json() for g in _groups(team, status, limit)]}

@@ -87,7 +87,7 @@ def ask_page(request: Request, q: str = "", reset: str = "", rated: str = ""):
     response = render(request, "ask.html", status_code=status, question=question, answer=answer, problem=problem,
                       rows=answer_rows(answer) if answer else [], examples=EXAMPLES, intent_names=INTENT_NAMES,
                       answer_id=answer_id, rated=bool(rated),
-                      feedback_token=feedback_token(request, sid, answer_id) if answer_id else "")
+                      feedback_token=feedback_token(get_team(request), sid, answer_id) if answer_id else "")
     if fresh:
         response.set_cookie(SESSION_COOKIE, sid, max_age=SESSION_MAX_AGE, httponly=True, samesite="lax")
     return response
