@@ -76,6 +76,11 @@ class Settings:
     # onnx-int8: ONNX with int8 MatMul weights, ~2x faster than fp32, cosine ~0.997 to torch, the
     # same answers on the question sets; onnx: fp32, identical to torch; torch: sentence-transformers.
     query_engine: str = "onnx-int8"
+    # > 0: concurrent uncached queries are embedded together (graph/encoder/batcher.py), a worker busy
+    # elsewhere letting a new text wait up to this many ms for company. Off (0) by default: on the
+    # int8 engine a text's vector then depends on its batch-mates (cosine >= 0.996, int8's own noise),
+    # so the same message could be answered differently under load than alone.
+    query_batch_wait_ms: int = 0
     # The team database (graph/db): empty -> SQLite in the data directory.
     database_url: str = field(default="", repr=False)
     # Days a material may stay past its review_by date before it stops being served to the public.
@@ -107,6 +112,7 @@ class Settings:
             cors_origins=_env_list("KEPU_CORS_ORIGINS"),
             query_cache_size=_env_int("KEPU_QUERY_CACHE_SIZE", 20_000),
             query_engine=_env_choice("KEPU_QUERY_ENGINE", ("onnx-int8", "onnx", "torch")),
+            query_batch_wait_ms=_env_int("KEPU_QUERY_BATCH_WAIT_MS", 0),
             database_url=_env("KEPU_DATABASE_URL"),
             review_grace_days=_env_int("KEPU_REVIEW_GRACE_DAYS", 30),
             session_hours=_env_int("KEPU_SESSION_HOURS", 12) or 12,

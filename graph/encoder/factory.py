@@ -19,5 +19,6 @@ def get_encoder(settings: Settings) -> Encoder:
         encoder = _encoders.get(key)
         if encoder is None:
             encoder = _encoders[key] = Encoder(key, cache_size=settings.query_cache_size,
-                                               engine=settings.query_engine)
+                                               engine=settings.query_engine,
+                                               batch_wait=settings.query_batch_wait_ms / 1000 or -1.0)
         return encoder

@@ -7,8 +7,10 @@ prompts, else none. Uncached queries run on onnxruntime when the folder holds an
 transformer (`make model` writes one; graph.encoder.onnx_export): the same fp32 computation as PyTorch
 (cosine 0.99999+), one thread per call and as many calls at once as the process has CPUs. On
 2 cores a short question takes ~11 ms alone and two run side by side, where PyTorch needs ~21 ms
-with both threads and one call at a time. A forwarded message's clauses are encoded the same way,
-one per call. Passages (index builds) and folders without an export run on sentence-transformers.
+with both threads and one call at a time. Uncached texts that arrive together (concurrent requests,
+a forwarded message's clauses) can go through a micro-batcher (graph.encoder.batcher, off unless
+KEPU_QUERY_BATCH_WAIT_MS > 0): one call per run of similar lengths instead of one per text.
+Passages (index builds) and folders without an export run on sentence-transformers.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from graph.encoder.batcher import QueryBatcher
 from graph.encoder.e5_conversion import COMPLETE_FILE, MARKER_FILE
 from graph.encoder.onnx_engine import OnnxQueryEngine
 from graph.encoder.onnx_export import onnx_path
@@ -39,6 +42,7 @@ DEFAULT_CACHE_SIZE = 2048  # standalone encoders; the service uses Settings.quer
 FAST_PATH_MIN_COSINE = 0.9999  # the load-time probe; measured agreement is 0.99999+
 INT8_MIN_COSINE = 0.99  # the int8 export: ~0.997 measured on the rumour questions
 ENGINES = ("onnx-int8", "onnx", "torch")  # KEPU_QUERY_ENGINE
+BATCH_WAIT_SECONDS = -1.0  # micro-batching of concurrent queries (graph.encoder.batcher) when >= 0
 
 
 @dataclass(frozen=True)
@@ -105,7 +109,7 @@ class Encoder:
     """Embeds queries and passages into L2-normalised float32 vectors; safe to share across threads."""
 
     def __init__(self, model_dir: str | Path, cache_size: int = DEFAULT_CACHE_SIZE,
-                 engine: str = "onnx-int8"):
+                 engine: str = "onnx-int8", batch_wait: float = BATCH_WAIT_SECONDS):
         if engine not in ENGINES:
             raise ValueError(f"unknown query engine {engine!r}; choose one of {', '.join(ENGINES)}")
         self._cache = QueryCache(cache_size)
@@ -131,6 +135,9 @@ class Encoder:
             ) from exc
         self.dim: int = int(probe.shape[0])
         self._onnx = self._load_onnx(probe, int8=engine == "onnx-int8") if engine != "torch" else None
+        # Concurrent uncached queries share model calls (ONNX only; batch_wait < 0 turns it off).
+        self._batcher = (QueryBatcher(self._onnx_batch, _cpu_count(), max_wait=batch_wait)
+                         if self._onnx is not None and batch_wait >= 0 else None)
         self.load_seconds = time.perf_counter() - started
         log.info(
             "sentence encoder loaded from %s in %.1fs (dim %d, engine %s)",
@@ -191,7 +198,13 @@ class Encoder:
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return (vectors / np.maximum(norms, 1e-12)).astype(np.float32, copy=False)
 
+    def _onnx_batch(self, texts: list[str]) -> np.ndarray:
+        with self._using_slot():
+            return self._onnx.encode([self.info.query_prefix + t for t in texts])
+
     def _encode_one_query(self, text: str, slot_held: bool = False) -> np.ndarray:
+        if self._batcher is not None and not slot_held:
+            return self._batcher.encode([text])[0]
         if self._onnx is not None:
             if slot_held:
                 return self._onnx.encode([self.info.query_prefix + text])[0]
@@ -254,6 +267,10 @@ class Encoder:
         # share the work with it); without it, as one torch batch.
         cached = [self._cache.get(t) for t in texts]
         missing = [i for i, v in enumerate(cached) if v is None]
+        if self._batcher is not None and len(missing) > 1:
+            for i, vector in zip(missing, self._batched([texts[i] for i in missing]), strict=True):
+                cached[i] = vector
+            missing = []
         if self._onnx is not None and missing:
             if len(missing) == 1:
                 cached[missing[0]] = self._query(texts[missing[0]])
@@ -272,6 +289,39 @@ class Encoder:
                 self._cache.put(texts[i], vector)
                 cached[i] = vector
         return np.stack(cached)
+
+    def _batched(self, texts: list[str]) -> list[np.ndarray]:
+        """Several uncached texts through the batcher at once, with _query's cache and de-duplication."""
+        out: dict[str, np.ndarray] = {}
+        waiting: dict[str, Future] = {}
+        lead: dict[str, Future] = {}
+        with self._inflight_lock:
+            for text in dict.fromkeys(texts):
+                pending = self._inflight.get(text)
+                if pending is not None:
+                    waiting[text] = pending
+                elif (vector := self._cache.get(text)) is not None:
+                    out[text] = vector
+                else:
+                    lead[text] = self._inflight[text] = Future()
+        failure = None
+        for text, future in zip(lead, self._batcher.submit(list(lead)), strict=True):
+            try:
+                vector = future.result()
+                vector.setflags(write=False)
+                self._cache.put(text, vector)
+                lead[text].set_result(vector)
+                out[text] = vector
+            except BaseException as exc:  # noqa: BLE001 - re-raised below, after every follower is told
+                lead[text].set_exception(exc)
+                failure = failure or exc
+            finally:
+                with self._inflight_lock:
+                    del self._inflight[text]
+        if failure is not None:
+            raise failure
+        out.update((text, future.result()) for text, future in waiting.items())
+        return [out[t] for t in texts]
 
     def _clauses_in_turn(self, texts: list[str], positions: list[int]) -> list[tuple[int, np.ndarray]]:
         """Encode texts while holding one slot. When this is the only model call in the process

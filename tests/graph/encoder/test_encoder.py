@@ -351,3 +351,25 @@ def test_a_long_message_split_over_both_cores_keeps_every_clause_in_its_place(en
     again = encoder.encode_queries(clauses[::-1])  # every clause now comes from the cache
     assert encoder.cache_info()["hits"] == before + len(clauses)
     assert np.array_equal(again, together[::-1])
+
+
+def test_batched_concurrent_queries_match_each_text_alone_on_fp32(exact, monkeypatch):
+    from graph.encoder.batcher import QueryBatcher
+
+    texts = [f"第{i}条：{'朋友圈说' * (i % 3)}隔夜菜吃了会得癌吗" for i in range(12)]
+    alone = np.vstack([exact._onnx.encode([exact.info.query_prefix + t]) for t in texts])
+    batcher = QueryBatcher(exact._onnx_batch, workers=2, max_wait=0.005)
+    monkeypatch.setattr(exact, "_batcher", batcher)
+    got: dict[int, np.ndarray] = {}
+
+    def ask(i: int) -> None:
+        got[i] = exact.encode_queries([texts[i], texts[(i + 1) % len(texts)]])[0]
+
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(len(texts))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert batcher.calls < batcher.texts, "concurrent texts should have shared model calls"
+    for i in range(len(texts)):
+        assert float(got[i] @ alone[i]) > 0.9999, f"text {i} got another vector when batched"
