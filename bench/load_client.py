@@ -1,7 +1,10 @@
 """A bounded load generator for a running kepu server on 127.0.0.1 (asyncio + aiohttp).
 
-`concurrency` clients each send their next request as soon as the previous one is answered (a
-closed loop), until `requests` have been sent in all or `max_seconds` have passed. Request kinds:
+Closed loop (`run_load`): `concurrency` clients each send their next request as soon as the
+previous one is answered, until `requests` have been sent in all or `max_seconds` have passed.
+Open loop (`run_open_loop`): requests arrive at a fixed rate whatever the answers, the way real
+traffic comes; a request's latency counts from its scheduled arrival, so a server falling behind
+shows as queueing rather than as fewer requests sent. Request kinds:
 ask (the policy/chat API), rumor (POST /api/rumor-check), search (GET /api/search) and wechat
 (signed, encrypted messages to POST /wechat, replies decrypted and checked as the platform does).
 
@@ -14,10 +17,12 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 import random
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import aiohttp
 import httpx
@@ -25,6 +30,7 @@ import httpx
 from bench.stats import cpu_seconds, latency_summary, load_average
 
 DEFAULT_MIX = {"ask": 0.4, "rumor": 0.25, "search": 0.2, "wechat": 0.15}
+OPEN_LOOP_CONNECTIONS = 512  # arrivals never wait for a free connection below this many in flight
 
 
 @dataclass
@@ -51,7 +57,9 @@ class AskEndpoint:
         operation = (spec.get("paths") or {}).get("/api/ask") or {}
         if "post" in operation:
             names = _body_fields(spec, operation["post"])
-            picked = next((n for n in ("question", "q", "text") if n in names), names[0] if names else "question")
+            picked = next(
+                (n for n in ("question", "q", "text") if n in names), names[0] if names else "question"
+            )
             return cls("/api/ask", "POST", picked)
         if "get" in operation:
             params = [p.get("name") for p in operation["get"].get("parameters", [])]
@@ -60,7 +68,9 @@ class AskEndpoint:
 
 
 def _body_fields(spec: dict, operation: dict) -> list[str]:
-    schema = (((operation.get("requestBody") or {}).get("content") or {}).get("application/json") or {}).get("schema", {})
+    schema = (((operation.get("requestBody") or {}).get("content") or {}).get("application/json") or {}).get(
+        "schema", {}
+    )
     ref = schema.get("$ref", "")
     if ref.startswith("#/components/schemas/"):
         schema = spec.get("components", {}).get("schemas", {}).get(ref.rsplit("/", 1)[1], {})
@@ -85,9 +95,17 @@ def schedule(requests: int, mix: dict[str, float], seed: int = 11) -> list[str]:
     return rng.choices(kinds, weights=[mix[k] for k in kinds], k=requests)
 
 
-async def _one(session: aiohttp.ClientSession, kind: str, text: str, ask: AskEndpoint, platform, openid: str,
-               outcome: Outcome) -> None:
-    started = time.perf_counter()
+async def _one(
+    session: aiohttp.ClientSession,
+    kind: str,
+    text: str,
+    ask: AskEndpoint,
+    platform,
+    openid: str,
+    outcome: Outcome,
+    scheduled: float | None = None,
+) -> None:
+    started = time.perf_counter() if scheduled is None else scheduled
     try:
         if kind == "ask":
             if ask.method == "POST":
@@ -119,13 +137,16 @@ async def _one(session: aiohttp.ClientSession, kind: str, text: str, ask: AskEnd
             outcome.wechat_unreadable += 1
 
 
-async def _run(base_url: str, kinds: list[str], texts: dict[str, list[str]], concurrency: int, max_seconds: float,
-               wechat: WeChatConfig | None, timeout: float) -> tuple[Outcome, float]:
-    platform = None
-    if wechat is not None:
-        from tests.support.wechat_platform import WeChatPlatform
-
-        platform = WeChatPlatform(token=wechat.token, appid=wechat.appid, aes_key=wechat.aes_key)
+async def _run(
+    base_url: str,
+    kinds: list[str],
+    texts: dict[str, list[str]],
+    concurrency: int,
+    max_seconds: float,
+    wechat: WeChatConfig | None,
+    timeout: float,
+) -> tuple[Outcome, float]:
+    platform = _platform(wechat)
     ask = AskEndpoint.discover(base_url)
     outcome = Outcome()
     counter = itertools.count()
@@ -146,8 +167,9 @@ async def _run(base_url: str, kinds: list[str], texts: dict[str, list[str]], con
 
     started = time.perf_counter()
     connector = aiohttp.TCPConnector(limit=concurrency)
-    async with aiohttp.ClientSession(base_url=base_url, connector=connector,
-                                     timeout=aiohttp.ClientTimeout(total=timeout)) as session:
+    async with aiohttp.ClientSession(
+        base_url=base_url, connector=connector, timeout=aiohttp.ClientTimeout(total=timeout)
+    ) as session:
         await asyncio.gather(*(worker(i, session) for i in range(concurrency)))
     return outcome, time.perf_counter() - started
 
@@ -162,25 +184,77 @@ def _slow_by_window(timeline: list[tuple[float, float]], window: float = 5.0, sl
     return {f"{k}s": v for k, v in sorted(counts.items())}
 
 
-def run_load(base_url: str, requests: int, concurrency: int, texts: dict[str, list[str]],
-             mix: dict[str, float] | None = None, wechat: WeChatConfig | None = None, max_seconds: float = 900,
-             timeout: float = 30.0) -> dict:
-    """Send the requests; summary with latency per kind, status counts and throughput."""
-    if requests < 1 or concurrency < 1:
-        raise ValueError("requests and concurrency must be positive")
-    mix = {k: w for k, w in (mix or DEFAULT_MIX).items() if texts.get(k) or (k == "wechat" and texts.get("ask"))}
-    texts = {**texts, "wechat": texts.get("wechat") or texts.get("ask", []) + texts.get("rumor", [])}
-    load_before, cpu_before = load_average(), cpu_seconds()
-    outcome, wall = asyncio.run(_run(base_url, schedule(requests, mix), texts, concurrency, max_seconds, wechat,
-                                     timeout))
+def process_cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds of these processes so far (from /proc; gone ones count 0)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+def _platform(wechat: WeChatConfig | None):
+    if wechat is None:
+        return None
+    from tests.support.wechat_platform import WeChatPlatform
+
+    return WeChatPlatform(token=wechat.token, appid=wechat.appid, aes_key=wechat.aes_key)
+
+
+async def _open(
+    base_url: str,
+    kinds: list[str],
+    texts: dict[str, list[str]],
+    rate: float,
+    wechat: WeChatConfig | None,
+    timeout: float,
+) -> tuple[Outcome, float, float]:
+    platform = _platform(wechat)
+    ask = AskEndpoint.discover(base_url)
+    outcome = Outcome()
+    pickers = {k: itertools.cycle(v) for k, v in texts.items() if v}
+    connector = aiohttp.TCPConnector(limit=OPEN_LOOP_CONNECTIONS)
+    tasks, lag = [], 0.0
+    async with aiohttp.ClientSession(
+        base_url=base_url, connector=connector, timeout=aiohttp.ClientTimeout(total=timeout)
+    ) as session:
+        started = time.perf_counter()
+        for i, kind in enumerate(kinds):
+            at = started + i / rate
+            delay = at - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            lag = max(lag, time.perf_counter() - at)
+            kind = "rumor" if kind == "wechat" and platform is None else kind
+            outcome.sent += 1
+            tasks.append(
+                asyncio.create_task(
+                    _one(
+                        session,
+                        kind,
+                        next(pickers[kind]),
+                        ask,
+                        platform,
+                        f"oBenchOpen{i % 256:03d}",
+                        outcome,
+                        scheduled=at,
+                    )
+                )
+            )
+        await asyncio.gather(*tasks)
+    return outcome, time.perf_counter() - started, lag
+
+
+def _summary(outcome: Outcome, wall: float, mix: dict, load_before, cpu_before: float) -> dict:
     every = [s for values in outcome.latencies.values() for s in values]
-    summary = latency_summary(every)
     errors_5xx = sum(n for code, n in outcome.status.items() if code >= 500)
     other = sum(n for code, n in outcome.status.items() if 400 <= code < 500) + outcome.transport_errors
     return {
         "requests": outcome.sent,
-        "requests_planned": requests,
-        "concurrency": concurrency,
         "mix": mix,
         "errors_5xx": errors_5xx,
         "errors_other": other,
@@ -188,7 +262,7 @@ def run_load(base_url: str, requests: int, concurrency: int, texts: dict[str, li
         "status": {str(k): v for k, v in sorted(outcome.status.items())},
         "rps": round(outcome.sent / wall, 1) if wall else None,
         "wall_seconds": round(wall, 1),
-        **summary,
+        **latency_summary(every),
         "by_kind": {k: latency_summary(v) for k, v in sorted(outcome.latencies.items())},
         "slow_by_window": _slow_by_window(outcome.timeline),
         "wechat_answered": outcome.wechat_answered,
@@ -196,4 +270,60 @@ def run_load(base_url: str, requests: int, concurrency: int, texts: dict[str, li
         "client_cpu_seconds": round(cpu_seconds() - cpu_before, 1),
         "load_average_before": load_before,
         "load_average": load_average(),
+    }
+
+
+def run_open_loop(
+    base_url: str,
+    rate: float,
+    seconds: float,
+    texts: dict[str, list[str]],
+    mix: dict[str, float] | None = None,
+    wechat: WeChatConfig | None = None,
+    timeout: float = 30.0,
+    seed: int = 13,
+) -> dict:
+    """Requests arriving at `rate` per second for `seconds`; latency from each scheduled arrival."""
+    if rate <= 0 or seconds <= 0:
+        raise ValueError("rate and seconds must be positive")
+    mix = {
+        k: w for k, w in (mix or DEFAULT_MIX).items() if texts.get(k) or (k == "wechat" and texts.get("ask"))
+    }
+    texts = {**texts, "wechat": texts.get("wechat") or texts.get("ask", []) + texts.get("rumor", [])}
+    load_before, cpu_before = load_average(), cpu_seconds()
+    kinds = schedule(int(rate * seconds), mix, seed=seed)
+    outcome, wall, lag = asyncio.run(_open(base_url, kinds, texts, rate, wechat, timeout))
+    return {
+        "rate": rate,
+        "seconds": seconds,
+        "client_max_lag_ms": round(lag * 1000, 1),
+        **_summary(outcome, wall, mix, load_before, cpu_before),
+    }
+
+
+def run_load(
+    base_url: str,
+    requests: int,
+    concurrency: int,
+    texts: dict[str, list[str]],
+    mix: dict[str, float] | None = None,
+    wechat: WeChatConfig | None = None,
+    max_seconds: float = 900,
+    timeout: float = 30.0,
+) -> dict:
+    """Send the requests; summary with latency per kind, status counts and throughput."""
+    if requests < 1 or concurrency < 1:
+        raise ValueError("requests and concurrency must be positive")
+    mix = {
+        k: w for k, w in (mix or DEFAULT_MIX).items() if texts.get(k) or (k == "wechat" and texts.get("ask"))
+    }
+    texts = {**texts, "wechat": texts.get("wechat") or texts.get("ask", []) + texts.get("rumor", [])}
+    load_before, cpu_before = load_average(), cpu_seconds()
+    outcome, wall = asyncio.run(
+        _run(base_url, schedule(requests, mix), texts, concurrency, max_seconds, wechat, timeout)
+    )
+    return {
+        "requests_planned": requests,
+        "concurrency": concurrency,
+        **_summary(outcome, wall, mix, load_before, cpu_before),
     }

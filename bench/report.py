@@ -147,6 +147,25 @@ def _load_row(t: _Table, r: dict) -> None:
         t.add("7", "Load: WeChat messages answered only with the “too slow” note at the 4.5 s budget",
               f"{r['wechat_late']} of {(r.get('by_kind') or {}).get('wechat', {}).get('n', '?')}", "0",
               r["wechat_late"] == 0, r.get("load_average"))
+    _cold_rows(t, r)
+
+
+def _cold_rows(t: _Table, r: dict) -> None:
+    """Issue 15: the cold mix (unseen texts) closed and open loop, and the bound of the cores."""
+    cold, open_loop, bound = r.get("cold"), r.get("open_loop"), r.get("bound") or {}
+    if cold:
+        share = f"{cold.get('fresh_share', 0):.0%}"
+        t.add("15", f"Load, cold mix ({share} unseen): {cold['requests']:,} requests, {r.get('concurrency')} clients "
+              "p50/p95/p99; requests/s; 5xx", f"{_ms(cold)}; {cold['rps']}; {cold['errors_5xx']}",
+              "≥ 240 requests/s (1.5 × 160)", cold["rps"] >= 240 and cold["errors_5xx"] == 0, cold.get("load_average"))
+    if open_loop:
+        t.add("15", f"Load, cold mix open loop ({open_loop['rate']:.0f} requests/s for {open_loop['seconds']:.0f} s) "
+              "p50/p95/p99; 5xx", f"{_ms(open_loop)}; {open_loop['errors_5xx']}", "p99 < 300 ms, 0 × 5xx",
+              open_loop["p99_ms"] < 300 and open_loop["errors_5xx"] == 0, open_loop.get("load_average"))
+    if bound.get("unseen_texts_per_second"):
+        t.add("15", f"Bound: server CPU per request warm / cold / unseen text; unseen texts/s on {bound['cores']} cores",
+              f"{bound['cpu_ms_per_warm']} / {bound['cpu_ms_per_cold']} / {bound['cpu_ms_per_unseen']} ms; "
+              f"{bound['unseen_texts_per_second']}", "", None, (cold or {}).get("load_average"))
 
 
 def _plan_pages(t: _Table, r: dict) -> None:
