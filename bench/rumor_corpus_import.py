@@ -5,6 +5,7 @@
 SRC_DIR holds the CSV exports (title, url, date, text) of debunking accounts as published in the
 HRDE repository (github.com/hush-cd/HRDE, `data/reference_date/`); OUT_DIR receives one material
 file per debunk (`materials/`), in kepu's format, with the outlet's own title, wording and text.
+A material's source names the outlet and, in 《》, the debunk article it was converted from.
 The articles belong to their publishers, so neither the CSVs nor the converted files are committed:
 the evaluation reads them from KEPU_RUMOR_EVAL_DIR (see README, "Evaluation corpora").
 
@@ -126,7 +127,7 @@ def convert(src: Path, out: Path) -> list[dict]:
                         "claims": claims,
                         "verdict": "谣言",
                         "summary": summary_of(body) or claims[0],
-                        "source": outlet,
+                        "source": f"{outlet}《{title}》",  # the debunk article itself
                         "url": row.get("url", "").strip() if row.get("url", "").startswith("http") else None,
                         "status": "approved",
                         "reviewed_by": outlet,
