@@ -48,9 +48,14 @@ def cached_figures(database: Database) -> Figures:
         hit = _cache.get(id(database))
         if hit is not None and now - hit[0] < CACHE_SECONDS:
             return hit[1]
+    return current_figures(database, now)
+
+
+def current_figures(database: Database, now: float | None = None) -> Figures:
+    """`figures` of now, always computed, and kept for the charts the page then asks for."""
     result = figures(database)
     with _cache_lock:
-        _cache[id(database)] = (now, result)
+        _cache[id(database)] = (time.monotonic() if now is None else now, result)
     return result
 
 

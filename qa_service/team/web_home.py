@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from qa_service.http.deps import MaterialIndexDep, TeamDep
 from qa_service.team import charts, feedback
-from qa_service.team.dashboard import cached_figures, figures
+from qa_service.team.dashboard import cached_figures, current_figures
 from qa_service.team.web_common import PageDenied, page_member, team_render
 from qa_service.team.web_materials import ReviewDep, index_records
 from qa_service.web.render import error_page
@@ -21,7 +21,8 @@ def home(request: Request, team: TeamDep, review: ReviewDep, handle: MaterialInd
         member = page_member(request)
     except PageDenied as denied:
         return denied.response
-    f = figures(team.db)  # the page's own numbers are always current; the charts may lag CACHE_SECONDS
+    # The page's own numbers are always current; its charts, asked for next, reuse them (CACHE_SECONDS).
+    f = current_figures(team.db)
     return team_render(
         request,
         "team/home.html",
