@@ -41,7 +41,7 @@ def run(ctx: Context) -> dict:
     from ingest.plan_parser import parse_plan_file
     from tests.support.arcadedb_server import ArcadeDBServer
 
-    registry = UnitRegistry.load(settings_for(ctx.work).unit_registry)
+    registry = UnitRegistry.shared(settings_for(ctx.work).unit_registry)
     shipped = parse_plan_file(SHIPPED_PLANS[0], registry=registry)
     count = 10 if ctx.quick else SYNTHETIC_PLANS
     with ArcadeDBServer(root_dir=ctx.scratch("arcadedb"), heap="768m") as server:

@@ -59,11 +59,11 @@ def _answer_latency(encoder, registry, plan, questions: list[str]) -> dict:
 
 
 def _queries(plans, registry, questions):
+    from graph.unit_resolver import UnitResolver
     from qa_service.policy.answer import PolicyAnswerer
     from qa_service.policy.index import PolicyIndex
     from qa_service.policy.params import load_params
     from qa_service.policy.query.engine import QueryEngine
-    from qa_service.policy.units import UnitResolver
 
     resolver = UnitResolver.build(plans, registry)
     engine = QueryEngine(PolicyAnswerer(PolicyIndex(plans, None, resolver.known()), resolver, load_params()))
@@ -98,7 +98,7 @@ def run(ctx: Context) -> dict:
     from qa_service.policy.query.backends import CypherBackend, SparqlBackend
 
     settings = settings_for(ctx.work)
-    registry = UnitRegistry.load(settings.unit_registry)
+    registry = UnitRegistry.shared(settings.unit_registry)
     shipped = parse_plan_file(SHIPPED_PLANS[0], registry=registry)
     questions = _questions("huaiyin")
     with stopwatch() as model:

@@ -79,7 +79,7 @@ def _synthetic(ctx: Context, count: int, lookups: int) -> dict:
     from ingest.plan_parser import parse_plan_file
 
     store_dir = ctx.scratch("ingest-synthetic")
-    registry = UnitRegistry.load(settings_for(ctx.work).unit_registry)
+    registry = UnitRegistry.shared(settings_for(ctx.work).unit_registry)
     store = OxigraphStore(store_dir / "graph")
     shipped = parse_plan_file(SHIPPED_PLANS[0], registry=registry)
     store.put_plan(shipped)

@@ -9,6 +9,7 @@ It knows nothing of other regions: 市科协 stays unknown rather than becoming 
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,9 @@ from graph.errors import GraphError
 from graph.settings import UNIT_REGISTRY_PATH
 
 log = logging.getLogger(__name__)
+
+_SHARED: dict[tuple[str, int], UnitRegistry] = {}
+_SHARED_LOCK = threading.Lock()
 
 KINDS = ("party", "government", "institution", "mass_organisation", "group", "local", "zone")
 # Forms shorter than this are too ambiguous to look for inside free text (镇 in 城镇).
@@ -74,6 +78,25 @@ class UnitRegistry:
             raise GraphError(f"unit registry {path} is not valid YAML: {exc}",
                              f"单位名录 {path} 格式有误（YAML）。") from exc
         return cls.from_dict(data, source=str(path))
+
+    @classmethod
+    def shared(cls, path: Path | str | None = None) -> UnitRegistry:
+        """The registry of `path` (default: the settings' KEPU_UNIT_REGISTRY, else corpus/units.yaml),
+        read once per modification and shared by every caller: the parser, the answerer, the CLI."""
+        if path is None:
+            from graph.settings import Settings
+
+            path = Settings.from_env().unit_registry
+        path = Path(path)
+        try:
+            key = (str(path.resolve()), path.stat().st_mtime_ns)
+        except OSError:
+            return cls.load(path)  # raises GraphError naming the file
+        with _SHARED_LOCK:
+            if key not in _SHARED:
+                _SHARED.clear()
+                _SHARED[key] = cls.load(path)
+            return _SHARED[key]
 
     @classmethod
     def from_dict(cls, data: object, source: str = "units.yaml") -> UnitRegistry:

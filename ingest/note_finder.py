@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from graph.unit_resolver import TRAILING
 from ingest.unit_names import CLOSERS, PAIRS, is_catch_all, is_local, matching_close, same_bracket, split_top
 
 _LABELS = {
@@ -29,8 +30,9 @@ _LABEL_SPLIT = re.compile(rf"({_LABEL})\s*[：:]")
 _MEMBERS = re.compile(r"^[^，、]{0,30}各?成员单位$")
 _UNIT_LIKE = re.compile(
     r"(?:局|委|部|办|会|联|协|中心|校|院|团|队|所|站|单位|街道|镇|乡|区|县|市|厅|署|行|司|集团|公司|政府|管委会)"
-    r"(?:牵头|负责|配合|参与|协同|协助)?$")
-_TRAILING = re.compile(r"等(?:有关|相关|其他)?(?:部门|单位|机构)?$")
+    r"(?:牵头|负责|配合|参与|协同|协助)?$"
+)
+_TRAILING = TRAILING
 # A role written after a unit: 牵头, 牵头负责, 配合; 负责 alone (and 按职责分工负责) names no lead.
 _ROLE_SUFFIX = re.compile(
     r"(牵头负责|牵头落实|牵头|按职责分工负责|按职责负责|分工负责|分别负责|共同负责|负责落实|负责|配合|参与|协同|协助|协办)$")

@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 from graph.records import PlanRecord
-from graph.settings import Settings
 from graph.unit_registry import UnitRegistry
+from graph.unit_resolver import registry_applies
 from ingest.errors import EmptyFile, NoStructure
 from ingest.plan_header import basis_of, read_title_block, title_block
 from ingest.plan_readers import read_plan_source
@@ -37,21 +37,9 @@ from ingest.text_cleaner import CleanText, Paragraph, clean_lines, clean_text
 log = logging.getLogger(__name__)
 
 
-_cached: dict[tuple[str, float], UnitRegistry] = {}
-
-
 def default_registry(path: Path | None = None) -> UnitRegistry:
-    """The unit registry of the settings (KEPU_UNIT_REGISTRY, else corpus/units.yaml), read once
-    per modification."""
-    path = Path(path or Settings.from_env().unit_registry)
-    try:
-        key = (str(path), path.stat().st_mtime)
-    except OSError:
-        return UnitRegistry.load(path)  # raises GraphError naming the file
-    if key not in _cached:
-        _cached.clear()
-        _cached[key] = UnitRegistry.load(path)
-    return _cached[key]
+    """The shared unit registry of the settings (graph.unit_registry.UnitRegistry.shared)."""
+    return UnitRegistry.shared(path)
 
 
 def plan_id_from_path(path: Path) -> str:
@@ -114,8 +102,7 @@ def _parse_walk(clean: CleanText, file: str, plan_id: str, registry: UnitRegistr
     plan = PlanRecord(id=plan_id, title="", source_file=file)
     read_title_block(plan, [p.text for p in paragraphs[:head]], Path(file).stem)
     prefix = plan.region[-1] if plan.region[-1:] in ("区", "市", "县", "省") else registry.prefix
-    compatible = not plan.region or plan.region == registry.region or plan.region.endswith(registry.region)
-    resolver = UnitResolver(registry if compatible else None, prefix, plan.region)
+    resolver = UnitResolver(registry if registry_applies(registry, plan.region) else None, prefix, plan.region)
     resolver.add_prefix = bool(plan.region)
     resolver.bare_names = _bare_names(paragraphs[head:], resolver.prefix)
     walker = Walker(plan, clean, resolver, tables)
@@ -132,7 +119,7 @@ def _parse_walk(clean: CleanText, file: str, plan_id: str, registry: UnitRegistr
     if not plan.measures:
         raise NoStructure("no numbered measures found", file, paragraphs[0].origin, unit=clean.unit,
                           detail=f"全文共{len(paragraphs)}段，未找到编号的措施条目")
-    for canonical, aliases in resolver.aliases.items():  # 发改委 written for 发展改革委 in one plan
+    for canonical, aliases in resolver.plan_aliases.items():  # 发改委 written for 发展改革委 in one plan
         known = plan.unit_aliases.setdefault(canonical, [])
         known += [a for a in aliases if a not in known]
     plan.basis, plan.basis_titles = basis_of(walker.preamble)

@@ -17,6 +17,7 @@ from ingest.responsibility import (
     NoteSyntaxError,
     NoteUnits,
     UnitResolver,
+    all_known,
     close_of,
     find_notes,
     merge_units,
@@ -252,7 +253,7 @@ class Walker:
         text = text.strip().rstrip("。；;")
         if len(text) < 4 or text[0] not in "（(" or text[-1] not in "）)" or close_of(text, 0) != len(text) - 1:
             return False
-        return self.resolver.all_known(text[1:-1])
+        return all_known(text[1:-1], self.resolver)
 
     def _table_row(self, para: Paragraph, table_no: int, row_no: int) -> None:
         table, row = self.tables[table_no], self.tables[table_no].rows[row_no]

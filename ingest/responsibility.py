@@ -20,8 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from graph.unit_registry import UnitRegistry
-from graph.unit_synonyms import synonym_key
+from graph.unit_resolver import MARKERS, UnitResolver, has_level  # noqa: F401 - UnitResolver read from here too
 from ingest.note_finder import (  # noqa: F401 - NoteSpan, find_note … are read from here too
     _LABEL_SPLIT,
     _LABELS,
@@ -59,12 +58,7 @@ _TIME_WORDS = re.compile(r"^(?:\d{4}\s*年|\d{1,2}\s*月|\d{4}[-—至]\d{4})|(?
 _TOWNS = re.compile(r"(各?)镇街(?:道)?(?!办|[\u4e00-\u9fff]*局)")  # 各镇街 = 各镇、各街道
 _LOCAL_LIST = re.compile(r"^各[区县市镇乡街道（）()〔〕、]+(?:人民)?政府$")
 _WITH = re.compile(r"^(.+?)会同(.*?)(?:负责|落实|推进|实施)?$")  # X会同有关部门负责: X leads
-_SELF_CONTAINED = re.compile(
-    r"^(?:区|市|县|省|州|镇|乡|团|共青团|中共|中国|国家|各|全|人行|人民银行)|^[\u4e00-\u9fff]{2,4}?(?:省|市|区|县)")
-# Names complete by themselves whatever the plan's level: companies, banks, customs, zone committees.
-_COMPLETE = re.compile(r"(?:集团|公司|银行|分行|支行|资本|海关|管委会|监管局|监管分局|证监局|金融监管局|中心支行)$")
-_LEVELS = "省市县区"
-_MARKERS = "*＊★☆※"
+_MARKERS = MARKERS
 
 
 @dataclass
@@ -87,65 +81,6 @@ def _name_and_inner(item: str) -> tuple[str, list[str]]:
     if not m or not m.group(1):
         return item, []
     return m.group(1).strip(), split_top(m.group(2), "、，,/")
-
-
-def has_level(name: str) -> bool:
-    return name[:1] in _LEVELS
-
-
-class UnitResolver:
-    """Turns names as written into canonical names for one plan (its level prefix and region)."""
-
-    def __init__(self, registry: UnitRegistry | None, prefix: str = "区", region: str = ""):
-        self.registry = registry
-        self.prefix = prefix
-        self.region = region
-        self.stem = region[:-1] if len(region) > 2 else region
-        self.level = region[-1:] if region[-1:] in _LEVELS else prefix
-        self.bare_names: set[str] = set()  # names the plan writes without a level prefix on purpose
-        self.add_prefix = True  # False when the plan's region is unknown: names stay as written
-        self.first_form: dict[str, str] = {}  # synonym key -> the form the plan wrote first
-        self.aliases: dict[str, list[str]] = {}  # that form -> the other forms of it the plan wrote
-
-    def tidy(self, name: str) -> str:
-        return _TRAILING.sub("", "".join(name.split())).strip("，、。；：,;:" + _MARKERS)
-
-    def resolve(self, name: str, after: str = "") -> tuple[str, bool]:
-        """(canonical or kept form, known to the registry). `after` is the name written before
-        this one in the same list: a bare name after a prefixed one takes the prefix."""
-        name = self.tidy(name)
-        if not name:
-            return "", False
-        self_contained = (bool(_SELF_CONTAINED.match(name) or _COMPLETE.search(name))
-                          or bool(self.stem and name.startswith(self.stem)))
-        if self.registry is not None:
-            written = name if self_contained or not self.add_prefix else self.prefix + name
-            canonical = self.registry.canonical(written) or self.registry.canonical(name)
-            if canonical:
-                return canonical, True
-            return written, False
-        if not self_contained and after and after.startswith(self.prefix) and not name.endswith("厅") \
-                and name not in self.bare_names:
-            name = self.prefix + name
-        return self._same_as_before(name), False
-
-    def _same_as_before(self, name: str) -> str:
-        """Another place's plan: 市发改委 after 市发展改革委 is recorded as an alias of the form
-        written first (the measure keeps the name as the plan wrote it there)."""
-        key = synonym_key(name)
-        if key is None:
-            return name
-        first = self.first_form.setdefault(key, name)
-        if first != name and name not in self.aliases.setdefault(first, []):
-            self.aliases[first].append(name)
-        return name
-
-    def kind(self, canonical: str) -> str | None:
-        return self.registry.kind(canonical) if self.registry is not None else None
-
-    def all_known(self, body: str, loose: bool = False) -> bool:
-        """Whether every item of a bare bracket reads as a unit name (note_finder.all_known)."""
-        return all_known(body, self, loose)
 
 
 def _add(seq: list[str], value: str) -> None:

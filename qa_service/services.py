@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 
 from graph.errors import GraphError
 from graph.settings import Settings
+from graph.unit_registry import UnitRegistry
 from qa_service.chat.service import ChatService
 from qa_service.chat.session_factory import open_session_store
 from qa_service.chat.sessions import SessionStore
 from qa_service.policy.qa import PolicyQA, load_encoder
-from qa_service.policy.units import load_registry
 from qa_service.team.services import build_team
 from qa_service.web.graph_picture import SvgRenderer
 from qa_service.web.plan_source import PagesState, PlanSource
@@ -68,7 +68,7 @@ def build_services(settings: Settings, *, encoder=None, load_model: bool = True,
     (`kepu ask --plan`); `load_model=False` answers lexically (tests without the model)."""
     degraded: dict[str, str] = {}
     started = time.perf_counter()
-    registry = load_registry(settings)
+    registry = UnitRegistry.shared(settings.unit_registry)
     if encoder is None and load_model:
         encoder = load_encoder(settings)
         if encoder is None:

@@ -31,7 +31,7 @@ def dry_run_plans(
     if plan_id is not None and len(files) > 1:
         fail(f"--plan-id 只能在解析单个文件时使用（本次共 {len(files)} 个文件）。")
     try:
-        registry = UnitRegistry.load(settings.unit_registry)
+        registry = UnitRegistry.shared(settings.unit_registry)
     except GraphError as exc:
         fail(exc.user_message)
     results = []

@@ -148,11 +148,11 @@ def eval_tune(
     out: Path = typer.Option(None, "--out", help="参数文件（默认 qa_service/policy/params.json）"),
 ) -> None:
     """在问题集上调融合权重、置信度校准和阈值，写入参数文件。"""
+    from graph.unit_registry import UnitRegistry
     from qa_service.evaluation.policy_eval import QuestionFileError, load_questions
     from qa_service.evaluation.policy_tuning import tune_modes
     from qa_service.policy.params import PARAMS_PATH, save_params
     from qa_service.policy.qa import load_encoder
-    from qa_service.policy.units import load_registry
 
     settings = settings_of(ctx)
     try:
@@ -169,7 +169,7 @@ def eval_tune(
         fail("没有可用的方案：请先导入方案或用 --plan 指定方案文件。")
     encoder = load_encoder(settings)
     modes = ("hybrid", "lexical") if encoder is not None else ("lexical",)
-    params = tune_modes(plans, load_registry(settings), encoder, questions, modes=modes)
+    params = tune_modes(plans, UnitRegistry.shared(settings.unit_registry), encoder, questions, modes=modes)
     save_params(params, out or PARAMS_PATH)
     summary = {m: {k: params.mode(m).to_json()[k] for k in ("weights", "answer_threshold", "suggest_threshold")}
                for m in modes}

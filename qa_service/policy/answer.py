@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.records import MeasureRecord, TargetRecord
+from graph.unit_identity import scope_label
+from graph.unit_resolver import UnitResolver
 from qa_service.policy import answer_format as fmt
 from qa_service.policy import intent as it
 from qa_service.policy.index import PolicyIndex, TargetDoc
@@ -18,7 +20,6 @@ from qa_service.policy.intent import Intent, classify
 from qa_service.policy.params import ModeParams, PolicyParams
 from qa_service.policy.ranking import Query, Ranking, rank
 from qa_service.policy.state import TurnState
-from qa_service.policy.units import UnitResolver
 
 log = logging.getLogger(__name__)
 
@@ -118,11 +119,16 @@ class PolicyAnswerer:
         unit = intent.unit
         if unit is None:
             return PolicyResult(intent.kind, fmt.foreign_unit(intent.note, self.index.plans[0].region), 0.0, True)
-        # "区科协和区教育局分别牵头哪些工作？": one list per unit named, in the order asked.
+        # "区科协和区教育局分别牵头哪些工作？": one list per unit named, in the order asked; and
+        # one per region when plans of several regions each have a unit of that name (罗湖区's
+        # 区科协 is not 淮阴区's), unless the question names the region.
         named = list(dict.fromkeys([unit, *(u.canonical for u in intent.units if u.canonical)]))
-        if intent.followup or len(named) == 1:
-            return self._reverse_one(intent, unit)
-        parts = [self._reverse_one(intent, u) for u in named]
+        if intent.followup:
+            named = [unit]
+        asked = [(name, scope) for name in named for scope in self._scopes_asked(name, intent, query.text)]
+        if len(asked) == 1:
+            return self._reverse_one(intent, *asked[0])
+        parts = [self._reverse_one(intent, name, scope) for name, scope in asked]
         measures = list({m.id: m for p in parts for m in p.measures}.values())
         citations = list({c["measure_id"]: c for p in parts for c in p.citations}.values())
         state = TurnState(intent.kind, tuple(m.id for m in measures), unit)
@@ -130,16 +136,33 @@ class PolicyAnswerer:
                             all(p.abstained for p in parts), measures=measures,
                             units=[u for p in parts for u in p.units], citations=citations, state=state)
 
-    def _reverse_one(self, intent: Intent, unit: str) -> PolicyResult:
+    def _scopes_asked(self, unit: str, intent: Intent, text: str) -> list[str | None]:
+        """The regions whose unit of this name the question is about: the one its wording names
+        (罗湖区科协, 罗湖区的区科协), else every region whose plans name such a unit."""
+        scopes = self.resolver.scopes(unit)
+        if len(scopes) <= 1:
+            return [None]
+        named = [m.scope for m in intent.units if m.canonical == unit and m.scope in scopes]
+        if named:
+            return named[:1]
+        said = [s for s in scopes if s and (s in text or (len(s) > 2 and s[:-1] in text))]
+        return said[:1] if said else list(scopes)
+
+    def _reverse_one(self, intent: Intent, unit: str, scope: str | None = None) -> PolicyResult:
         lead_only = intent.kind == it.REVERSE_LEAD
-        involved = [m for m in self.index.measures if unit in _roles(m)]
+        involved = [m for m in self.index.measures if unit in _roles(m)
+                    and (scope is None or self.resolver.scope_of(self.index.plan_of[m.id].id, unit) == scope)]
         chosen = [m for m in involved if unit in m.lead_units] if lead_only else involved
         score = max((u.score for u in intent.units if u.canonical == unit), default=100.0)
         confidence = 0.95 if score >= 100 else 0.6 + 0.3 * (score - 75) / 25
-        answer = fmt.reverse(unit, self.resolver.full_name(unit), chosen, lead_only, len(involved),
-                             self._chapter_of)
+        full_name = self.resolver.full_name(unit, scope)
+        # 区科协（罗湖区）: which region's unit of that name, when the name alone does not say
+        shown = scope_label(scope) if scope is not None and full_name == unit else full_name
+        answer = fmt.reverse(unit, shown, chosen, lead_only, len(involved), self._chapter_of)
         role = "lead" if lead_only else "any"
-        units = [{"name": unit, "full_name": self.resolver.full_name(unit), "role": role, "measure_id": None}]
+        units = [{"name": unit, "full_name": full_name, "role": role, "measure_id": None}]
+        if scope is not None:
+            units[0]["region"] = scope_label(scope)
         state = TurnState(intent.kind, tuple(m.id for m in chosen), unit)
         return PolicyResult(intent.kind, answer, confidence, not involved, measures=chosen, units=units,
                             citations=[fmt.citation(m, m.title) for m in chosen], state=state)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from graph.unit_resolver import UnitMention
 from qa_service.policy.state import TurnState
-from qa_service.policy.units import UnitMention
 
 # Intents answered from the graph; "oos" is a question the plan cannot answer by its nature.
 RESP, LEAD, REVERSE, REVERSE_LEAD = "resp", "lead", "reverse", "reverse_lead"

@@ -18,12 +18,13 @@ from graph.encoder.factory import get_encoder
 from graph.errors import GraphError
 from graph.records import PlanRecord
 from graph.settings import Settings
+from graph.unit_registry import UnitRegistry
+from graph.unit_resolver import UnitResolver
 from qa_service.policy.answer import PolicyAnswerer, PolicyResult
 from qa_service.policy.index import PolicyIndex
 from qa_service.policy.params import PolicyParams, load_params
 from qa_service.policy.query.engine import QueryEngine
 from qa_service.policy.state import TurnState
-from qa_service.policy.units import UnitResolver, load_registry
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ class PolicyQA:
         if encoder is None and load_model:
             encoder = load_encoder(settings)
         model_seconds = time.perf_counter() - started
-        registry = registry if registry is not None else load_registry(settings)
+        registry = registry if registry is not None else UnitRegistry.shared(settings.unit_registry)
         if store is None:
             from graph.store.factory import open_store
 

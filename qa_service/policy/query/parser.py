@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from graph.unit_resolver import UnitMention
 from qa_service.policy.intent import _DO as _INTENT_DO
 from qa_service.policy.intent import _OOS_ADMIN
 from qa_service.policy.query.query import (
@@ -35,7 +36,6 @@ from qa_service.policy.query.query import (
 )
 from qa_service.policy.query.vocabulary import Vocabulary
 from qa_service.policy.state import TurnState
-from qa_service.policy.units import UnitMention
 
 _LEAD = re.compile(r"牵头|挑头|领头|带头|主抓|主导")
 _NEG_LEAD = re.compile(r"(不|没|未|没有|并未|并不|不是)(由[^,，。?]{0,6})?(牵头|挑头|领头|带头|主抓)")

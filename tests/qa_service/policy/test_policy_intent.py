@@ -6,11 +6,11 @@ import pytest
 
 from graph.search.tokenizer import policy_tokenizer
 from graph.unit_registry import UnitRegistry
+from graph.unit_resolver import UnitResolver
 from qa_service.chat.question import normalize
 from qa_service.policy import intent as it
 from qa_service.policy.intent import classify
 from qa_service.policy.state import TurnState
-from qa_service.policy.units import UnitResolver
 
 RESOLVER = UnitResolver.build([], UnitRegistry.load())
 TOKENIZER = policy_tokenizer()

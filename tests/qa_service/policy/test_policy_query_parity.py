@@ -10,6 +10,7 @@ import pytest
 
 from graph.store.oxigraph import OxigraphStore
 from graph.unit_registry import UnitRegistry
+from graph.unit_resolver import UnitResolver
 from ingest.plan_parser import parse_plan_file
 from qa_service.policy.answer import PolicyAnswerer
 from qa_service.policy.index import PolicyIndex
@@ -31,7 +32,6 @@ from qa_service.policy.query.query import (
     TargetFilter,
     UnitTerm,
 )
-from qa_service.policy.units import UnitResolver
 from tests.support.bolt_fixtures import bolt_server, bolt_settings, neo4j_store  # noqa: F401
 
 pytestmark = pytest.mark.server

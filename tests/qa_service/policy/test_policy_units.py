@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from graph.unit_registry import UnitRegistry
+from graph.unit_resolver import UnitResolver
 from qa_service.chat.question import normalize
-from qa_service.policy.units import UnitResolver
 from tests.qa_service.policy_fixtures import mini_plan
 
 RESOLVER = UnitResolver.build([mini_plan()], UnitRegistry.load())

@@ -1,0 +1,302 @@
+"""The one unit resolver: names as a plan writes them, and names in a question, -> units.
+
+Reading a plan (ingest/): `UnitResolver(registry, prefix, region)` turns each name of a note into
+the unit's canonical name for that plan. The registry (corpus/units.yaml) describes one region;
+its canonical names apply only to plans of that region (`registry_applies`). A plan of another
+place keeps its names as written, completes a bare name after a prefixed one (市发改委、经信局 ->
+市经信局), and records a second form of one department (市发展改革委 after 市发改委) as an alias.
+
+Answering (qa_service/): `UnitResolver.build(plans, registry)` indexes every form of every unit
+the loaded plans name (the registry's aliases for plans of its region, the plans' own aliases,
+the forms with and without the level prefix or the region's name) and finds them in questions,
+typos included. A unit is its name *and* its region (graph/unit_identity.py): `scopes(name)` says
+in which regions a unit of that name exists, and a mention that names the region (罗湖区科协)
+carries it, so an answer never mixes two regions' 区科协.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from graph.records import PlanRecord
+from graph.unit_identity import plan_scope, unit_scope
+from graph.unit_registry import UnitRegistry
+from graph.unit_synonyms import synonym_key
+
+# "X等有关部门" -> X: the catch-all tail of a list is no part of the last name.
+TRAILING = re.compile(r"等(?:有关|相关|其他)?(?:部门|单位|机构)?$")
+SELF_CONTAINED = re.compile(
+    r"^(?:区|市|县|省|州|镇|乡|团|共青团|中共|中国|国家|各|全|人行|人民银行)|^[\u4e00-\u9fff]{2,4}?(?:省|市|区|县)"
+)
+# Names complete by themselves whatever the plan's level: companies, banks, customs, zone committees.
+COMPLETE = re.compile(
+    r"(?:集团|公司|银行|分行|支行|资本|海关|管委会|监管局|监管分局|证监局|金融监管局|中心支行)$"
+)
+LEVELS = "省市县区"
+MARKERS = "*＊★☆※"
+# Unit names end in one of these; typo candidates are substrings ending here.
+_SUFFIX = re.compile(r"(局|委|部|办|会|联|中心|校|院|团|分局)")
+_MIN_FUZZY_LEN = 4
+_OTHER_LEVEL = "市省县国"
+
+
+def registry_applies(registry: UnitRegistry | None, region: str) -> bool:
+    """Whether the registry's canonical names are this region's (a plan without a region is
+    taken to be the registry's own, as the shipped plan of 淮阴区 would be)."""
+    if registry is None:
+        return False
+    return not region or region == registry.region or region.endswith(registry.region)
+
+
+def has_level(name: str) -> bool:
+    return name[:1] in LEVELS
+
+
+@dataclass(frozen=True)
+class UnitMention:
+    canonical: str
+    start: int
+    end: int
+    surface: str
+    score: float = 100.0  # 100 exact; rapidfuzz ratio for typos
+    scope: str | None = None  # the region the written form names (罗湖区科协), None if it names none
+
+
+class UnitResolver:
+    def __init__(
+        self, registry: UnitRegistry | None, prefix: str = "区", region: str = "", fuzzy_cutoff: float = 75.0
+    ):
+        self.registry = registry
+        self.prefix = prefix
+        self.region = region
+        self.stem = region[:-1] if len(region) > 2 else region
+        self.level = region[-1:] if region[-1:] in LEVELS else prefix
+        self.bare_names: set[str] = set()  # names the plan writes without a level prefix on purpose
+        self.add_prefix = True  # False when the plan's region is unknown: names stay as written
+        self.first_form: dict[str, str] = {}  # synonym key -> the form the plan wrote first
+        self.plan_aliases: dict[str, list[str]] = {}  # that form -> the other forms the plan wrote
+        self.fuzzy_cutoff = fuzzy_cutoff
+        # The question side (build): form -> units (scope, canonical), preferred first.
+        self._forms: dict[str, list[tuple[str, str]]] = {}
+        self._full: dict[tuple[str, str], str] = {}
+        self._aliases: dict[str, list[str]] = {}
+        self._scopes: dict[str, list[str]] = {}
+        self._plans: dict[str, PlanRecord] = {}
+        self._pattern: re.Pattern | None = None
+
+    # ------------------------------------------------------------------ reading a plan
+
+    def tidy(self, name: str) -> str:
+        return TRAILING.sub("", "".join(name.split())).strip("，、。；：,;:" + MARKERS)
+
+    def resolve(self, name: str, after: str = "") -> tuple[str, bool]:
+        """(canonical or kept form, known to the registry). `after` is the name written before
+        this one in the same list: a bare name after a prefixed one takes the prefix."""
+        name = self.tidy(name)
+        if not name:
+            return "", False
+        self_contained = bool(SELF_CONTAINED.match(name) or COMPLETE.search(name)) or bool(
+            self.stem and name.startswith(self.stem)
+        )
+        if self.registry is not None:
+            written = name if self_contained or not self.add_prefix else self.prefix + name
+            canonical = self.registry.canonical(written) or self.registry.canonical(name)
+            if canonical:
+                return canonical, True
+            return written, False
+        if (
+            not self_contained
+            and after
+            and after.startswith(self.prefix)
+            and not name.endswith("厅")
+            and name not in self.bare_names
+        ):
+            name = self.prefix + name
+        return self._same_as_before(name), False
+
+    def _same_as_before(self, name: str) -> str:
+        """Another place's plan: 市发改委 after 市发展改革委 is recorded as an alias of the form
+        written first (the measure keeps the name as the plan wrote it there)."""
+        key = synonym_key(name)
+        if key is None:
+            return name
+        first = self.first_form.setdefault(key, name)
+        if first != name and name not in self.plan_aliases.setdefault(first, []):
+            self.plan_aliases[first].append(name)
+        return name
+
+    def kind(self, canonical: str) -> str | None:
+        return self.registry.kind(canonical) if self.registry is not None else None
+
+    # ------------------------------------------------------------------ the loaded plans
+
+    @classmethod
+    def build(
+        cls, plans: list[PlanRecord], registry: UnitRegistry | None = None, fuzzy_cutoff: float = 75.0
+    ) -> UnitResolver:
+        """A resolver over the units of these plans (and, for plans of its region, the registry's)."""
+        out = cls(
+            registry, registry.prefix if registry else "区", registry.region if registry else "", fuzzy_cutoff
+        )
+        home = registry.region if registry is not None else ""
+        for plan in plans:
+            out._plans[plan.id] = plan
+            if registry_applies(registry, plan.region):
+                home = plan_scope(plan)
+            for name in dict.fromkeys(n for m in plan.measures for n in m.all_units):
+                unit_of = unit_scope(plan, name)
+                if unit_of not in out._scopes.setdefault(name, []):
+                    out._scopes[name].append(unit_of)
+                out._full.setdefault((unit_of, name), name)
+            for canonical, aliases in plan.unit_aliases.items():
+                for alias in aliases:
+                    if alias not in out._aliases.setdefault(canonical, []):
+                        out._aliases[canonical].append(alias)
+        # Order matters to the tokenizer these forms feed (qa_service/policy/index.py): the
+        # registry's forms first, then the plans' units and aliases, then their variants.
+        if registry is not None:
+            for surface, canonical in registry.all_surface_forms().items():
+                out._add(surface, (home, canonical))
+            for info in registry.units():
+                out._full[(home, info.canonical)] = info.full_name
+                out._scopes.setdefault(info.canonical, [] if plans else [home])
+        for plan in plans:
+            for name in dict.fromkeys(n for m in plan.measures for n in m.lead_units + m.co_units):
+                out._add_variants(name, (unit_scope(plan, name), name), plan.region)
+        for plan in plans:
+            for canonical, aliases in plan.unit_aliases.items():
+                for alias in aliases:
+                    out._add_variants(alias, (unit_scope(plan, canonical), canonical), plan.region)
+        region_of = {plan_scope(p): p.region for p in plans}
+        for surface, units in list(out._forms.items()):
+            for unit in units[:1]:
+                out._add_variants(surface, unit, region_of.get(unit[0], registry.region if registry else ""))
+        for surface, units in out._forms.items():
+            canonical = units[0][1]
+            if surface != canonical and surface not in out._aliases.setdefault(canonical, []):
+                out._aliases[canonical].append(surface)
+        forms = sorted(out._forms, key=len, reverse=True)
+        out._pattern = re.compile("|".join(re.escape(f) for f in forms)) if forms else None
+        return out
+
+    def _add(self, form: str, unit: tuple[str, str], first: bool = False) -> None:
+        if len(form) < 2:
+            return
+        units = self._forms.setdefault(form, [])
+        if unit not in units:
+            units.insert(0, unit) if first else units.append(unit)
+
+    def _add_variants(self, name: str, unit: tuple[str, str], region: str) -> None:
+        """The forms people write for one unit: 区卫健委 -> 卫健委; 区委组织部 -> 组织部;
+        淮阴区卫生健康委员会 -> 卫生健康委员会, 区卫生健康委员会; 罗湖区's 区科协 -> 罗湖区科协."""
+        self._add(name, unit)
+        stem = region[:-1] if len(region) > 2 else region
+        level = region[-1:] if region[-1:] in LEVELS else ""
+        for lead in dict.fromkeys((region, stem)):
+            if lead and name.startswith(lead) and len(name) - len(lead) >= 2:
+                rest = name[len(lead) :]
+                self._add(rest, unit)
+                if level and rest[:1] != level:
+                    self._add(level + rest, unit)
+                return
+        if name[:1] in LEVELS and len(name) >= 3:
+            rest = name[1:]
+            self._add(rest, unit)
+            if rest.startswith("委") and len(rest) >= 3:
+                self._add(rest[1:], unit)  # 区委组织部 -> 组织部
+            if region and name[:1] == level:
+                self._add(region + rest, unit)
+
+    # ------------------------------------------------------------------ lookups
+
+    def canonical(self, name: str) -> str | None:
+        """Exact (any alias) or, failing that, a close typo; None when nothing is close."""
+        name = name.strip()
+        if name in self._forms:
+            return self._forms[name][0][1]
+        hit = process.extractOne(name, self._forms.keys(), scorer=fuzz.ratio, score_cutoff=self.fuzzy_cutoff)
+        return self._forms[hit[0]][0][1] if hit else None
+
+    def full_name(self, canonical: str, scope: str | None = None) -> str:
+        """The registry's full name for a unit of its region; the name itself for other regions."""
+        if scope is not None:
+            return self._full.get((scope, canonical), canonical)
+        return next(
+            (full for (_, name), full in self._full.items() if name == canonical and full != name), canonical
+        )
+
+    def aliases(self, canonical: str) -> list[str]:
+        return sorted(self._aliases.get(canonical, []), key=len)
+
+    def known(self) -> list[str]:
+        return sorted({canonical for units in self._forms.values() for _, canonical in units})
+
+    def scopes(self, canonical: str) -> list[str]:
+        """The regions (scopes) in which a unit of this name is named by the loaded plans."""
+        return list(self._scopes.get(canonical, []))
+
+    def scope_of(self, plan_id: str, name: str) -> str:
+        """The scope of one unit of one loaded plan."""
+        plan = self._plans.get(plan_id)
+        return unit_scope(plan, name) if plan is not None else ""
+
+    def find(self, text: str) -> list[UnitMention]:
+        """Unit mentions in reading order: longest exact forms first, then typos in the gaps."""
+        found: list[UnitMention] = []
+        if self._pattern is not None:
+            for m in self._pattern.finditer(text):
+                if m.start() and text[m.start() - 1] in _OTHER_LEVEL:
+                    continue  # 市科协 is the city's association, not 区科协
+                units = self._forms[m.group()]
+                found.append(
+                    UnitMention(
+                        units[0][1], m.start(), m.end(), m.group(), scope=self._named_scope(m.group(), units)
+                    )
+                )
+        taken = [(m.start, m.end) for m in found]
+        for mention in self._fuzzy(text, taken):
+            found.append(mention)
+            taken.append((mention.start, mention.end))
+        found.sort(key=lambda m: m.start)
+        return found
+
+    def _named_scope(self, surface: str, units: list[tuple[str, str]]) -> str | None:
+        """The scope a written form names by itself: one region among several (罗湖区科协)."""
+        scopes = {scope for scope, _ in units}
+        if len(scopes) != 1:
+            return None
+        scope = next(iter(scopes))
+        stem = scope[:-1] if len(scope) > 2 else scope
+        return scope if scope and surface.startswith(stem) else None
+
+    def foreign(self, text: str) -> list[str]:
+        """Units of another level the registry does not hold: 市科协, 省教育厅 (the plan is the district's)."""
+        out = []
+        if self._pattern is not None:
+            for m in self._pattern.finditer(text):
+                if m.start() and text[m.start() - 1] in _OTHER_LEVEL:
+                    out.append(text[m.start() - 1] + m.group())
+        return out
+
+    def _fuzzy(self, text: str, taken: list[tuple[int, int]]) -> list[UnitMention]:
+        best: list[UnitMention] = []
+        for suffix in _SUFFIX.finditer(text):
+            end = suffix.end()
+            candidates: list[UnitMention] = []
+            for start in range(max(0, end - 16), end - _MIN_FUZZY_LEN + 1):
+                if any(s < end and start < e for s, e in taken):
+                    continue
+                span = text[start:end]
+                hit = process.extractOne(
+                    span, self._forms.keys(), scorer=fuzz.ratio, score_cutoff=self.fuzzy_cutoff
+                )
+                if hit and abs(len(hit[0]) - len(span)) <= 1 and hit[0][-1] == span[-1]:
+                    candidates.append(UnitMention(self._forms[hit[0]][0][1], start, end, span, hit[1]))
+            if candidates:
+                pick = max(candidates, key=lambda m: (m.score, m.end - m.start))
+                best.append(pick)
+                taken.append((pick.start, pick.end))
+        return best
