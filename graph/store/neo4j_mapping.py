@@ -12,7 +12,9 @@ Graph shape; every `pos` keeps the record order so a plan reads back exactly as 
     (:Plan)-[:HAS_SECTION]->(:Section {uid, id, plan, pos, label, title, chapter_label, target_group})
     (:Chapter)-[:HAS_SECTION]->(:Section)-[:HAS_MEASURE]->(:Measure)    by matching labels
     (:Plan)-[:HAS_MEASURE]->(:Measure {id, plan, pos, path[], title, text, ..., source_*})
-    (:Measure)-[:LEAD_UNIT {pos}]->(:Unit {name})     units are shared by every plan
+    (:Measure)-[:LEAD_UNIT {pos}]->(:Unit {key, name, region})   one node per unit identity:
+                                                      key "淮阴区/区科协" (region-relative) or
+                                                      "教育部" (national), graph/unit_identity.py
     (:Measure)-[:CO_UNIT {pos}]->(:Unit)
     (:Measure)-[:HAS_TARGET]->(:Target {id, plan, kind, owner, pos, parent, text, value, ...})
     (:Plan)-[:HAS_GOAL]->(:Target)
@@ -34,13 +36,19 @@ from graph.records import (
     SourceSpan,
     TargetRecord,
 )
+from graph.unit_identity import unit_scope
 
 _TARGET_FIELDS = ("text", "subject", "value", "raw_value", "unit", "qualifier", "deadline", "period", "parent")
 
 
 SCHEMA = (
     "CREATE CONSTRAINT kepu_plan_id IF NOT EXISTS FOR (n:Plan) REQUIRE n.id IS UNIQUE",
-    "CREATE CONSTRAINT kepu_unit_name IF NOT EXISTS FOR (n:Unit) REQUIRE n.name IS UNIQUE",
+    # Before units had regions, a unit was its name: drop that constraint and give old nodes their
+    # key (a name without a region is national-shaped; re-ingesting a plan moves it to its region).
+    "DROP CONSTRAINT kepu_unit_name IF EXISTS",
+    "MATCH (n:Unit) WHERE n.key IS NULL SET n.key = n.name",
+    "CREATE CONSTRAINT kepu_unit_key IF NOT EXISTS FOR (n:Unit) REQUIRE n.key IS UNIQUE",
+    "CREATE INDEX kepu_unit_name IF NOT EXISTS FOR (n:Unit) ON (n.name)",
     "CREATE CONSTRAINT kepu_measure_id IF NOT EXISTS FOR (n:Measure) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT kepu_target_id IF NOT EXISTS FOR (n:Target) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT kepu_chapter_uid IF NOT EXISTS FOR (n:Chapter) REQUIRE n.uid IS UNIQUE",
@@ -80,9 +88,11 @@ WRITES = (
     ("measures", "UNWIND $rows AS row MATCH (p:Plan {id: $plan}) "
                  "CREATE (m:Measure) SET m = row CREATE (p)-[:HAS_MEASURE]->(m)"),
     ("lead_units", "UNWIND $rows AS row MATCH (m:Measure {id: row.measure}) "
-                   "MERGE (u:Unit {name: row.name}) CREATE (m)-[:LEAD_UNIT {pos: row.pos}]->(u)"),
+                   "MERGE (u:Unit {key: row.key}) SET u.name = row.name, u.region = row.region "
+                   "CREATE (m)-[:LEAD_UNIT {pos: row.pos}]->(u)"),
     ("co_units", "UNWIND $rows AS row MATCH (m:Measure {id: row.measure}) "
-                 "MERGE (u:Unit {name: row.name}) CREATE (m)-[:CO_UNIT {pos: row.pos}]->(u)"),
+                 "MERGE (u:Unit {key: row.key}) SET u.name = row.name, u.region = row.region "
+                 "CREATE (m)-[:CO_UNIT {pos: row.pos}]->(u)"),
     ("goals", "UNWIND $rows AS row MATCH (p:Plan {id: $plan}) "
               "CREATE (t:Target) SET t = row CREATE (p)-[:HAS_GOAL]->(t)"),
     ("targets", "UNWIND $rows AS row MATCH (m:Measure {id: row.owner}) "
@@ -93,7 +103,8 @@ WRITES = (
                          "MATCH (s:Section {uid: row.section}) CREATE (c)-[:HAS_SECTION]->(s)"),
     ("section_measures", "UNWIND $rows AS row MATCH (s:Section {uid: row.section}) "
                          "MATCH (m:Measure {id: row.measure}) CREATE (s)-[:HAS_MEASURE]->(m)"),
-    ("aliases", "UNWIND $rows AS row MATCH (p:Plan {id: $plan}) MERGE (u:Unit {name: row.name}) "
+    ("aliases", "UNWIND $rows AS row MATCH (p:Plan {id: $plan}) MERGE (u:Unit {key: row.key}) "
+                "SET u.name = row.name, u.region = row.region "
                 "CREATE (p)-[:UNIT_ALIAS {pos: row.pos, aliases: row.aliases}]->(u)"),
 )
 
@@ -116,6 +127,16 @@ def _target_rows(targets: list[TargetRecord], plan_id: str, owner: str, prefix: 
         if target.parent is not None and 0 <= target.parent < len(targets):
             links.append({"child": target_id, "parent": f"{prefix}#{kind}-{target.parent}"})
     return made, links
+
+
+def unit_key(name: str, scope: str) -> str:
+    """The Unit node's key: "淮阴区/区科协"; a national unit's key is its name (教育部)."""
+    return f"{scope}/{name}" if scope else name
+
+
+def unit_row(plan: PlanRecord, name: str) -> dict:
+    scope = unit_scope(plan, name)
+    return {"key": unit_key(name, scope), "name": name, "region": scope}
 
 
 def plan_rows(plan: PlanRecord) -> PlanRows:
@@ -157,15 +178,15 @@ def plan_rows(plan: PlanRecord) -> PlanRows:
             source_file=source.file if source else None, source_start=source.start if source else None,
             source_end=source.end if source else None,
         ))
-        out.lead_units.extend({"measure": m.id, "name": n, "pos": i} for i, n in enumerate(m.lead_units))
-        out.co_units.extend({"measure": m.id, "name": n, "pos": i} for i, n in enumerate(m.co_units))
+        out.lead_units.extend({"measure": m.id, **unit_row(plan, n), "pos": i} for i, n in enumerate(m.lead_units))
+        out.co_units.extend({"measure": m.id, **unit_row(plan, n), "pos": i} for i, n in enumerate(m.co_units))
         made, links = _target_rows(m.targets, plan.id, m.id, m.id, "target")
         out.targets.extend(made)
         out.part_of.extend(links)
         key = tuple(m.path[:2])
         if len(key) == 2 and key in section_uid:
             out.section_measures.append({"section": section_uid[key], "measure": m.id})
-    out.aliases = [{"name": name, "aliases": list(aliases), "pos": pos}
+    out.aliases = [{**unit_row(plan, name), "aliases": list(aliases), "pos": pos}
                    for pos, (name, aliases) in enumerate(plan.unit_aliases.items())]
     return out
 

@@ -6,11 +6,14 @@ plan twice mints the same IRIs and a plan's triples can be replaced as a whole:
     https://kepu.example/id/plan/<plan>                      the plan, also its named graph
     https://kepu.example/id/plan/<plan>/measure/2/3/3        measure 二、（三）3.
     https://kepu.example/id/plan/<plan>/measure/2/3/3/target/0
-    https://kepu.example/id/unit/区委宣传部                   a unit, shared by all plans
+    https://kepu.example/id/unit/淮阴区/区委宣传部            a unit of one region (graph/unit_identity.py)
+    https://kepu.example/id/unit/教育部                       a national unit, shared by all plans
     https://kepu.example/id/group/青少年                      a target group, shared by all plans
 
 Every triple a plan asserts (including the labels of the units it names) lives in the plan's own
-graph, so removing a plan leaves other plans' view of a shared unit intact.
+graph, so removing a plan leaves other plans' view of a shared unit intact. Two plans of one
+region share their units (淮阴区's 区科协); plans of two regions never do (罗湖区's 区科协 is
+<unit/罗湖区/区科协>).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from graph.records import (
     SourceSpan,
     TargetRecord,
 )
+from graph.unit_identity import unit_scope
 
 _SAFE_ASCII = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
 
@@ -55,8 +59,13 @@ def plan_graph_iri(plan_id: str) -> URIRef:
     return plan_iri(plan_id)
 
 
-def unit_iri(name: str) -> URIRef:
-    return URIRef(f"{ID_BASE}unit/{_segment(name)}")
+def unit_iri(name: str, scope: str = "") -> URIRef:
+    """A unit's IRI: its region (the scope) and its name; national names have no region part.
+    Data written before units had regions used <unit/NAME> for every unit; readers go by the
+    units' labels, so such a store still reads back and answers the same (see tests)."""
+    if not scope:
+        return URIRef(f"{ID_BASE}unit/{_segment(name)}")
+    return URIRef(f"{ID_BASE}unit/{_segment(scope)}/{_segment(name)}")
 
 
 def group_iri(name: str) -> URIRef:
@@ -123,20 +132,22 @@ def plan_to_graph(plan: PlanRecord) -> Graph:
         node = measure_iri(plan.id, m.id)
         container = sections.get(tuple(m.path[:2])) or chapters.get(m.path[0] if m.path else "", p)
         g.add((container, KEPU.hasMeasure, node))
-        _add_measure(g, node, p, m, i)
+        _add_measure(g, node, p, m, i, plan)
 
     for name in plan.unresolved_units:
-        g.add((p, KEPU.unresolvedUnit, _unit(g, name)))
-    _add_list(g, p, KEPU.unresolvedUnits, [unit_iri(n) for n in plan.unresolved_units])
+        g.add((p, KEPU.unresolvedUnit, _unit(g, plan, name)))
+    _add_list(g, p, KEPU.unresolvedUnits, [_unit(g, plan, n) for n in plan.unresolved_units])
     for name, aliases in plan.unit_aliases.items():
-        u = _unit(g, name)
+        u = _unit(g, plan, name)
         for alias in aliases:
             g.add((u, SKOS.altLabel, Literal(alias)))
         g.add((u, KEPU.aliases, _list(g, [Literal(a) for a in aliases])))
     return g
 
 
-def _add_measure(g: Graph, node: URIRef, plan_node: URIRef, m: MeasureRecord, position: int) -> None:
+def _add_measure(
+    g: Graph, node: URIRef, plan_node: URIRef, m: MeasureRecord, position: int, plan: PlanRecord
+) -> None:
     _add_structural(g, node, KEPU.Measure, plan_node, m.id, position)
     g.add((node, KEPU.clausePath, _list(g, [Literal(label) for label in m.path])))
     g.add((node, KEPU.clauseLabel, Literal(m.clause_label)))
@@ -151,7 +162,7 @@ def _add_measure(g: Graph, node: URIRef, plan_node: URIRef, m: MeasureRecord, po
         (KEPU.localUnit, KEPU.localUnits, m.local_units),
         (KEPU.zone, KEPU.zones, m.zones),
     ):
-        units = [_unit(g, name) for name in names]
+        units = [_unit(g, plan, name) for name in names]
         for u in units:
             g.add((node, edge, u))
         _add_list(g, node, ordered, units)
@@ -197,10 +208,13 @@ def _add_group(g: Graph, node: URIRef, name: str | None) -> None:
     g.add((node, KEPU.targetGroup, grp))
 
 
-def _unit(g: Graph, name: str) -> URIRef:
-    u = unit_iri(name)
+def _unit(g: Graph, plan: PlanRecord, name: str) -> URIRef:
+    scope = unit_scope(plan, name)
+    u = unit_iri(name, scope)
     g.add((u, RDF.type, ORG.Organization))
     g.add((u, SKOS.prefLabel, Literal(name)))
+    if scope:
+        g.add((u, KEPU.region, Literal(scope)))
     return u
 
 

@@ -12,7 +12,7 @@ import logging
 import re
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 import typer
@@ -21,11 +21,12 @@ from rich.table import Column, Table
 from graph.errors import GraphError, PlanNotFound
 from graph.fsutil import atomic_write_bytes
 from graph.records import PlanRecord
-from graph.roles import ROLE_NAMES, role_counts
+from graph.roles import ROLE_NAMES, role_of
 from graph.settings import Settings
 from graph.store.base import GraphStore
 from graph.store.export import FORMATS, export_plans
 from graph.store.factory import open_store
+from graph.unit_identity import plan_scope, scope_label, units_of
 from graph.unit_registry import UnitRegistry
 from qa_service.cli.base import app, console, err_console, fail, ingest_app, settings_of
 from qa_service.cli.plan_batch import BatchError, collect_plan_files, parse_plan_files
@@ -111,7 +112,7 @@ def _ingest_one(settings: Settings, path: Path, plan_id: str | None) -> None:
 
     started = time.perf_counter()
     try:
-        registry = UnitRegistry.load(settings.unit_registry)
+        registry = UnitRegistry.shared(settings.unit_registry)
         plan, report = parse_plan_with_report(path, plan_id=plan_id, registry=registry)
     except IngestError as exc:
         log.info("Rejected plan %s: %s", path, exc)  # the user gets the Chinese message
@@ -135,7 +136,7 @@ def _ingest_many(settings: Settings, files: list[Path]) -> None:
     """Parse every file first; write all plans as one generation, or nothing at all."""
     started = time.perf_counter()
     try:
-        registry = UnitRegistry.load(settings.unit_registry)
+        registry = UnitRegistry.shared(settings.unit_registry)
     except GraphError as exc:
         log.error("Cannot load unit registry %s: %s", settings.unit_registry, exc)
         fail(exc.user_message)
@@ -318,29 +319,42 @@ def units(
     finally:
         store.close()
     if unresolved:
-        where: dict[str, list[str]] = defaultdict(list)
-        for plan in plans:
-            for name in plan.unresolved_units:
-                where[name].append(plan.id)
-        if not where:
+        # Per plan: each plan's names are its own region's (市发改委 of 淮安 is not 市发改委 of 上海).
+        rows = [
+            (plan.id, scope_label(plan_scope(plan)), name) for plan in plans for name in plan.unresolved_units
+        ]
+        if not rows:
             console.print("没有未识别的单位：所有单位均在单位名录中。")
             return
-        table = Table("未识别单位", "出现的方案")
-        for name in sorted(where):
-            table.add_row(name, "、".join(where[name]))
+        table = Table("方案", "地区", "未识别单位")
+        for plan_id, region, name in rows:
+            table.add_row(plan_id, region, name)
         console.print(table)
         return
     roles = unit_roles(plans)
     if not roles:
         console.print("图谱中还没有单位，请先运行 kepu ingest plan。")
         return
-    table = Table("单位", *(ROLE_NAMES[r] for r in ("lead", "co", "joint", "local")), "合计")
-    for name, counts in sorted(roles.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])):
+    regions = len({scope for scope, _ in roles}) > 1
+    table = Table(
+        "单位",
+        *(["地区"] if regions else []),
+        *(ROLE_NAMES[r] for r in ("lead", "co", "joint", "local")),
+        "合计",
+    )
+    for (scope, name), counts in sorted(
+        roles.items(), key=lambda kv: (-sum(kv[1].values()), kv[0][1], kv[0][0])
+    ):
         cells = [counts["lead"], counts["co"], counts["joint"], counts["local"] + counts["zone"]]
-        table.add_row(name, *(str(c) for c in cells), str(sum(cells)))
+        table.add_row(
+            name, *([scope_label(scope)] if regions else []), *(str(c) for c in cells), str(sum(cells))
+        )
     console.print(table)
 
 
-def unit_roles(plans: list[PlanRecord]) -> dict[str, Counter]:
-    """How many measures each unit leads, assists, shares (no lead named) or carries out locally."""
-    return role_counts(m for plan in plans for m in plan.measures)
+def unit_roles(plans: list[PlanRecord]) -> dict[tuple[str, str], Counter]:
+    """How many measures each unit (region, name) leads, assists, shares (no lead named) or
+    carries out locally."""
+    return {
+        unit: Counter(role_of(m, unit[1]) for m in measures) for unit, measures in units_of(plans).items()
+    }

@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from graph.errors import GraphError
 from graph.roles import role_of
+from graph.unit_identity import scope_label, units_of
 from qa_service.chat.question import normalize, read_question
 from qa_service.http.deps import ChatDep, PolicyDep, TeamDep
 from qa_service.http.errors import json_error
@@ -59,8 +60,10 @@ async def ask(body: AskBody, chat: ChatDep, team: TeamDep, response: Response):
 
 
 @router.get("/api/measures")
-async def measures(policy: PolicyDep, unit: str | None = None, role: str = "any", q: str | None = None):
-    """Measures, optionally of one unit (role lead | co | any) and/or matching words `q`."""
+async def measures(policy: PolicyDep, unit: str | None = None, role: str = "any", q: str | None = None,
+                   region: str | None = None):
+    """Measures, optionally of one unit (role lead | co | any; `region` when plans of several
+    regions name a unit so) and/or matching words `q`."""
     if role not in _ROLES:
         return json_error(422, "role 只能是 lead（牵头）、co（配合）或 any（全部）。")
     await run_in_threadpool(policy.maybe_reload)
@@ -72,6 +75,10 @@ async def measures(policy: PolicyDep, unit: str | None = None, role: str = "any"
         if canonical is None:
             return json_error(404, f"未找到单位“{unit}”。可通过 /api/units 查看全部单位。")
         chosen = [m for m in chosen if canonical in _with_role(m, role)]
+        if region:
+            plan_of = policy.index.plan_of
+            chosen = [m for m in chosen
+                      if region in {(s := policy.resolver.scope_of(plan_of[m.id].id, canonical)), scope_label(s)}]
     if q and q.strip():
         words = normalize(q)
         hits = [m for m in chosen if words in normalize(f"{m.title}{m.text}{m.section_title}{m.chapter_title}")]
@@ -111,12 +118,15 @@ async def measure(measure_id: str, policy: PolicyDep):
     return found.to_json()
 
 
-def _unit_summary(policy: PolicyQA, name: str) -> dict:
-    """Counts per role (graph/roles.py: the pages and `kepu units` count the same way)."""
-    counts = Counter(role_of(m, name) for m in policy.index.measures)
+def _unit_summary(policy: PolicyQA, name: str, scope: str | None = None, measures: list | None = None) -> dict:
+    """Counts per role (graph/roles.py: the pages and `kepu units` count the same way); one
+    region's unit of that name when `scope` is given (淮阴区's 区财政局, not 罗湖区's)."""
+    measures = policy.index.measures if measures is None else measures
+    counts = Counter(role_of(m, name) for m in measures)
     return {
         "name": name,
-        "full_name": policy.resolver.full_name(name),
+        "region": scope_label(scope) if scope is not None else None,
+        "full_name": policy.resolver.full_name(name, scope),
         "aliases": [a for a in policy.resolver.aliases(name) if a != name],
         "lead_count": counts["lead"],
         "co_count": counts["co"],  # participating under a named lead
@@ -127,26 +137,40 @@ def _unit_summary(policy: PolicyQA, name: str) -> dict:
 
 @router.get("/api/units")
 async def units(policy: PolicyDep):
-    """Every unit named in the loaded plans, with how many measures it leads or takes part in."""
+    """Every unit named in the loaded plans, with how many measures it leads or takes part in; a
+    name that plans of two regions use is two units, one row each with its region."""
     await run_in_threadpool(policy.maybe_reload)
-    names = dict.fromkeys(u for m in policy.index.measures
-                          for u in m.all_units)
-    rows = [_unit_summary(policy, name) for name in names]
+    rows = [_unit_summary(policy, name, scope, measures)
+            for (scope, name), measures in units_of(policy.index.plans).items()]
     rows.sort(key=lambda r: (-(r["lead_count"] + r["co_count"] + r["joint_count"]), -r["local_count"], r["name"]))
     return {"count": len(rows), "units": rows}
 
 
 @router.get("/api/units/{name}")
-async def unit(name: str, policy: PolicyDep):
-    """One unit by any of its names (full name, nickname, a small typo)."""
+async def unit(name: str, policy: PolicyDep, region: str | None = None):
+    """One unit by any of its names (full name, nickname, a small typo); `region` picks one when
+    plans of several regions name a unit so (淮阴区、罗湖区 each have a 区财政局)."""
     await run_in_threadpool(policy.maybe_reload)
     canonical = policy.resolver.canonical(normalize(name))
     if canonical is None:
         return json_error(404, f"未找到单位“{name}”。可通过 /api/units 查看全部单位。")
-    summary = _unit_summary(policy, canonical)
-    index = policy.index
-    summary["lead_measures"] = [m.to_json() for m in index.measures if canonical in m.lead_units]
-    summary["co_measures"] = [m.to_json() for m in index.measures if canonical in m.co_units]
-    summary["local_measures"] = [m.to_json() for m in index.measures
-                                 if canonical in m.local_units or canonical in m.zones]
+    found = {
+        scope: measures
+        for (scope, unit_name), measures in units_of(policy.index.plans).items()
+        if unit_name == canonical
+    }
+    if region:
+        found = {s: ms for s, ms in found.items() if region in (s, scope_label(s))}
+        if not found:
+            return json_error(404, f"{region}没有名为“{canonical}”的单位。可通过 /api/units 查看全部单位。")
+    if len(found) > 1:
+        names = "、".join(scope_label(s) for s in found)
+        return json_error(409, f"有多个地区的“{canonical}”：{names}。请用 ?region= 指定地区。")
+    scope, chosen = next(iter(found.items()), (None, []))
+    summary = _unit_summary(policy, canonical, scope, chosen)
+    summary["lead_measures"] = [m.to_json() for m in chosen if canonical in m.lead_units]
+    summary["co_measures"] = [m.to_json() for m in chosen if canonical in m.co_units]
+    summary["local_measures"] = [
+        m.to_json() for m in chosen if canonical in m.local_units or canonical in m.zones
+    ]
     return summary

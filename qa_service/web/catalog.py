@@ -6,10 +6,13 @@ until something is re-ingested), so a page never walks the graph.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from graph.records import MeasureRecord, PlanRecord
 from graph.roles import PLACE_ROLES, ROLE_NAMES, ROLES, role_of  # noqa: F401 - the pages' names for them
+from graph.unit_identity import scope_label, units_of
+from graph.unit_resolver import registry_applies
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,11 @@ class Catalog:
         self.registry = registry
         self.measures: dict[str, MeasureRecord] = {}
         self.plan_of: dict[str, PlanRecord] = {}
+        # A unit's page key is its name; a name that plans of several regions use is one unit
+        # per region, keyed 区财政局（罗湖区） (graph/unit_identity.py).
         self.units: dict[str, list[Involvement]] = {}
+        self.unit_name: dict[str, str] = {}  # page key -> the name as the plans write it
+        self.unit_scope: dict[str, str] = {}  # page key -> its region (scope)
         self._aliases: dict[str, str] = {}
         for plan in self.plans:
             for alias_owner, aliases in plan.unit_aliases.items():
@@ -51,13 +58,24 @@ class Catalog:
             for m in plan.measures:
                 self.measures[m.id] = m
                 self.plan_of[m.id] = plan
-                for unit in m.all_units:
-                    self.units.setdefault(unit, []).append(Involvement(m, role_of(m, unit)))
+        found = units_of(self.plans)
+        regions = Counter(name for _, name in found)
+        for (scope, name), measures in found.items():
+            key = name if regions[name] == 1 else f"{name}（{scope_label(scope)}）"
+            self.unit_name[key], self.unit_scope[key] = name, scope
+            self.units[key] = [Involvement(m, role_of(m, name)) for m in measures]
 
     # ------------------------------------------------------------------ units
 
     def resolve_unit(self, name: str) -> str | None:
-        """The canonical name for any written form the registry or the plans know; None if unknown."""
+        """The page key for any written form the registry or the plans know; None if unknown or
+        if the name is several regions' units (see `regions_of`)."""
+        canonical = self._canonical(name)
+        if canonical is None or canonical in self.units:
+            return canonical
+        return None if self.regions_of(canonical) else canonical
+
+    def _canonical(self, name: str) -> str | None:
         name = "".join((name or "").split())
         if not name:
             return None
@@ -66,19 +84,28 @@ class Catalog:
         if name in self._aliases:
             return self._aliases[name]
         if self.registry is not None:
-            canonical = self.registry.canonical(name)
-            if canonical:
-                return canonical
+            return self.registry.canonical(name)
         return None
 
+    def regions_of(self, name: str) -> list[str]:
+        """The page keys of the units of this name (any written form) when plans of several
+        regions name one: [区财政局（淮阴区）, 区财政局（罗湖区）]."""
+        canonical = self._canonical(name) or "".join((name or "").split())
+        return [key for key, unit in self.unit_name.items() if unit == canonical and key != canonical]
+
+    def _registry_unit(self, unit: str) -> bool:
+        """Whether the registry's names are this unit's (it describes one region)."""
+        scope = self.unit_scope.get(unit)
+        return self.registry is not None and (scope is None or registry_applies(self.registry, scope))
+
     def full_name(self, unit: str) -> str:
-        if self.registry is not None:
-            return self.registry.full_name(unit)
-        return unit
+        if self._registry_unit(unit):
+            return self.registry.full_name(self.unit_name.get(unit, unit))
+        return self.unit_name.get(unit, unit)
 
     def aliases(self, unit: str) -> list[str]:
         out: list[str] = []
-        info = self.registry.get(unit) if self.registry is not None else None
+        info = self.registry.get(unit) if self._registry_unit(unit) else None
         if info is not None:
             out += [info.full_name, *info.aliases]
         out += [alias for alias, owner in self._aliases.items() if owner == unit]

@@ -79,6 +79,16 @@ def unit_page(name: str, request: Request):
     if isinstance(catalog, HTMLResponse):
         return catalog
     unit = catalog.resolve_unit(name)
+    if unit is None and catalog.regions_of(name):  # several regions' 区财政局: one entry each
+        keys = set(catalog.regions_of(name))
+        summaries = [s for s in catalog.unit_summaries() if s.name in keys]
+        return render(
+            request,
+            "units.html",
+            departments=[s for s in summaries if not s.place],
+            places=[s for s in summaries if s.place],
+            plans=catalog.plans,
+        )
     if unit is None:
         return _no_unit(request, name)
     groups = catalog.involvements_by_chapter(unit)

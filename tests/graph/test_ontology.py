@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from rdflib import RDF, Graph, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import ORG, SKOS
 
 from graph.ontology import KEPU, ONTOLOGY_IRI, declared_terms, ontology_graph
@@ -34,16 +34,27 @@ def test_iris_derive_from_plan_id_and_clause_path():
     )
     assert str(plan_iri("huaiyin-2021-2025")) == "https://kepu.example/id/plan/huaiyin-2021-2025"
     # Chinese stays readable; characters that would break an IRI are escaped, distinctly.
-    assert str(unit_iri("区委宣传部")) == "https://kepu.example/id/unit/区委宣传部"
+    assert str(unit_iri("区委宣传部", "淮阴区")) == "https://kepu.example/id/unit/淮阴区/区委宣传部"
+    assert str(unit_iri("教育部")) == "https://kepu.example/id/unit/教育部"
     assert unit_iri("a b") != unit_iri("a%20b")
     assert " " not in str(unit_iri("a b")) and "/" not in str(unit_iri("a/b")).rsplit("unit/", 1)[1]
 
 
-def test_units_are_shared_nodes_across_plans(sample_plan, other_plan):
+def test_units_are_shared_nodes_across_plans_of_one_region(sample_plan, other_plan):
     a, b = plan_to_graph(sample_plan), plan_to_graph(other_plan)
-    node = unit_iri("区委宣传部")
+    node = unit_iri("区委宣传部", "样例区")
     assert (node, RDF.type, ORG.Organization) in a and (node, RDF.type, ORG.Organization) in b
     assert (node, SKOS.altLabel, None) in a  # aliases recorded by the plan that saw them
+
+
+def test_same_name_in_two_regions_is_two_units(sample_plan, other_plan):
+    other_plan.region = "罗湖区"
+    a, b = plan_to_graph(sample_plan), plan_to_graph(other_plan)
+    here, there = unit_iri("区委宣传部", "样例区"), unit_iri("区委宣传部", "罗湖区")
+    assert (here, RDF.type, ORG.Organization) in a and (here, None, None) not in b
+    assert (there, RDF.type, ORG.Organization) in b and (there, SKOS.prefLabel, Literal("区委宣传部")) in b
+    # and each reads back under its own name, as written
+    assert graph_to_plan(a + b, other_plan.id).measures == other_plan.measures
 
 
 def test_mapping_round_trip_is_exact(sample_plan):

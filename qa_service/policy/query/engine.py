@@ -9,6 +9,7 @@ from dataclasses import replace
 from rapidfuzz import fuzz, process
 
 from graph.errors import GraphError
+from graph.unit_identity import plan_scope
 from qa_service.policy.answer import PolicyAnswerer, PolicyResult
 from qa_service.policy.answer_format import citation
 from qa_service.policy.query import render
@@ -73,6 +74,8 @@ class QueryEngine(TargetAndUnitAnswers):
             return None
         if parsed.unknown_units:
             return self._unknown(parsed.unknown_units)
+        if self._mixes_regions(parsed.query):
+            return None  # same-named units of two regions: the answerer keeps them apart
         try:
             result = self.run(parsed.query)
         except GraphError as exc:  # the server went away: answer from the plans already loaded
@@ -80,6 +83,17 @@ class QueryEngine(TargetAndUnitAnswers):
             result = self.run(parsed.query, self._memory())
         result.debug["followup"] = parsed.followup
         return result
+
+    def _mixes_regions(self, q: PolicyQuery) -> bool:
+        """Whether the query would match or count two regions' units of one name (淮阴区's and
+        罗湖区's 区科协) as one: the graph is matched by unit name."""
+        plans = [self.plans[p] for p in (q.scope.plans or self.plan_ids) if p in self.plans]
+        if len({plan_scope(p) for p in plans}) <= 1:
+            return False
+        names = [t.name for t in q.units]
+        if not names and q.aggregate in (MAX, MIN, UNITS, COMPARE):
+            names = [n for p in plans for m in p.measures for n in m.all_units]
+        return any(len(self.resolver.scopes(n)) > 1 for n in names)
 
     def _memory(self):
         if self._fallback is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from graph.store.rdf_mapping import plan_iri, unit_iri
+from graph.store.rdf_mapping import plan_iri
 from qa_service.policy.query.query import ANY, CO, LEAD, PolicyQuery, UnitTerm
 
 _ROLE_PATH = {
@@ -25,7 +25,9 @@ def _lit(text: str) -> str:
 
 
 def _term(term: UnitTerm) -> str:
-    test = f"EXISTS {{ ?m {_ROLE_PATH[term.role]} <{unit_iri(term.name)}> }}"
+    # By label, not IRI: a unit's IRI carries its region (graph/unit_identity.py), and the engine
+    # only runs over plans whose units of that name are one unit (engine.py declines otherwise).
+    test = f"EXISTS {{ ?m {_ROLE_PATH[term.role]} ?tu . ?tu skos:prefLabel {_lit(term.name)} }}"
     return f"!({test})" if term.negated else test
 
 
@@ -45,7 +47,7 @@ def measure_patterns(q: PolicyQuery) -> str:
             lines.append("VALUES ?p { " + " ".join(f"<{plan_iri(p)}>" for p in s.plans) + " }")
         first = next((t for t in q.units if not t.negated), None) if q.op == "and" else None
         if first is not None:
-            lines.append(f"?m {_ROLE_PATH[first.role]} <{unit_iri(first.name)}> .")
+            lines.append(f"?fu skos:prefLabel {_lit(first.name)} . ?m {_ROLE_PATH[first.role]} ?fu .")
     if s.measure_ids:
         lines.append("VALUES ?id { " + " ".join(_lit(i) for i in s.measure_ids) + " }")
     lines.append(f"?m dcterms:isPartOf {plan} ; a kepu:Measure ; dcterms:identifier ?id .")
@@ -75,7 +77,7 @@ def unit_counts(q: PolicyQuery, names: list[str] | None = None) -> str:
     else:
         edge = f"?m {_DEPT_PATH[q.count_role]} ?u ."
     if names:  # after the measures: starting from the units would visit every plan naming them
-        edge += "\n  FILTER(?u IN (" + ", ".join(f"<{unit_iri(n)}>" for n in names) + "))"
+        edge += "\n  FILTER(?name IN (" + ", ".join(_lit(n) for n in names) + "))"
     return (
         f"SELECT ?name (COUNT(DISTINCT ?m) AS ?n) WHERE {{\n  {measure_patterns(q)}\n"
         f"  {edge}\n  ?u skos:prefLabel ?name .\n}} GROUP BY ?name"

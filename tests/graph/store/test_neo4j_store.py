@@ -134,6 +134,22 @@ def test_two_plans_coexist_and_share_units(neo4j_store, sample_plan, other_plan)
 
 
 @needs_server
+def test_two_regions_same_unit_name_are_two_nodes(neo4j_store, sample_plan, other_plan):
+    other_plan.region = "罗湖区"
+    neo4j_store.put_plan(sample_plan)
+    neo4j_store.put_plan(other_plan)
+    rows = neo4j_store.query(
+        "MATCH (p:Plan)-[:HAS_MEASURE]->(:Measure)-[:LEAD_UNIT|CO_UNIT]->(u:Unit {name: '区科协'}) "
+        "RETURN DISTINCT u.key AS key, u.region AS region, p.id AS plan ORDER BY key"
+    )
+    assert [(r["key"], r["region"], r["plan"]) for r in rows] == [
+        ("样例区/区科协", "样例区", sample_plan.id),
+        ("罗湖区/区科协", "罗湖区", other_plan.id),
+    ]
+    assert neo4j_store.get_plan(other_plan.id) == other_plan
+
+
+@needs_server
 def test_remove_plan_leaves_the_other(neo4j_store, sample_plan, other_plan):
     neo4j_store.put_plan(sample_plan)
     alone = counts(neo4j_store)

@@ -87,11 +87,55 @@ def test_two_plans_coexist_and_share_unit_nodes(store, sample_plan, other_plan):
     assert store.get_plan(other_plan.id) == other_plan
     rows = store.sparql("""
         SELECT DISTINCT ?plan WHERE {
-          ?m kepu:coUnit <https://kepu.example/id/unit/区科技局> ; dcterms:isPartOf/dcterms:identifier ?plan
+          ?m kepu:coUnit <https://kepu.example/id/unit/样例区/区科技局> ; dcterms:isPartOf/dcterms:identifier ?plan
         } ORDER BY ?plan""")
     assert [r["plan"] for r in rows] == sorted([sample_plan.id, other_plan.id])
     # a fact both plans state (the shared unit's name) is one fact to a query, not one per plan
     assert len(store.sparql('SELECT ?u WHERE { ?u skos:prefLabel "区委宣传部" }')) == 1
+
+
+def test_plans_of_two_regions_keep_their_same_named_units_apart(store, sample_plan, other_plan):
+    other_plan.region = "罗湖区"
+    store.put_plans([sample_plan, other_plan])
+    rows = store.sparql("""
+        SELECT ?region (GROUP_CONCAT(DISTINCT ?plan) AS ?plans) WHERE {
+          ?u skos:prefLabel "区科协" ; kepu:region ?region .
+          ?m kepu:leadUnit|kepu:coUnit ?u ; dcterms:isPartOf/dcterms:identifier ?plan
+        } GROUP BY ?region ORDER BY ?region""")
+    assert [(r["region"], r["plans"]) for r in rows] == [
+        ("样例区", sample_plan.id),
+        ("罗湖区", other_plan.id),
+    ]
+    assert store.get_plan(other_plan.id) == other_plan and store.get_plan(sample_plan.id) == sample_plan
+
+
+def test_a_data_directory_written_before_unit_regions_still_serves(
+    tmp_path, sample_plan, other_plan, monkeypatch
+):
+    """Old stores named every unit <unit/NAME> and gave it no region; they read back exactly and
+    the graph queries (which match units by label) answer as on a new store."""
+    from graph.store import rdf_mapping
+    from qa_service.policy.query import sparql
+    from qa_service.policy.query.query import ANY, PolicyQuery, Scope, UnitTerm
+
+    legacy = tmp_path / "old" / "graph"
+    with monkeypatch.context() as patch:  # the writer as it was: one IRI per name, no region
+        patch.setattr(rdf_mapping, "unit_scope", lambda plan, name: "")
+        old = OxigraphStore(legacy)
+        old.put_plans([sample_plan, other_plan])
+        old.close()
+    assert OxigraphStore(legacy).sparql("ASK { ?u a org:Organization ; kepu:region ?r }") is False
+    new = OxigraphStore(tmp_path / "new" / "graph")
+    new.put_plans([sample_plan, other_plan])
+    reopened = OxigraphStore(legacy)
+    assert reopened.get_plan(sample_plan.id) == sample_plan and reopened.get_plan(other_plan.id) == other_plan
+    query = PolicyQuery(
+        units=[UnitTerm("区委宣传部", ANY), UnitTerm("区科技局", ANY)],
+        scope=Scope(plans=[sample_plan.id, other_plan.id]),
+    )
+    ids = [r["id"] for r in reopened.sparql(sparql.measures(query))]
+    assert ids and sorted(ids) == sorted(r["id"] for r in new.sparql(sparql.measures(query)))
+    assert reopened.measure_units(sample_plan.measures[1].id) == new.measure_units(sample_plan.measures[1].id)
 
 
 def test_remove_plan(store, sample_plan, other_plan):

@@ -121,6 +121,21 @@ def test_units_counts_roles_and_lists_unresolved(data_dir):
     assert "淮阴区未知办" in result.output and "sample-2021-2025" in result.output
 
 
+def test_units_of_two_regions_are_listed_apart(tmp_path):
+    store = OxigraphStore(Settings().with_data_dir(tmp_path).graph_dir)
+    store.put_plan(make_plan())
+    other = make_plan("luohu-2026", "罗湖区科普实施方案")
+    other.region = "罗湖区"
+    store.put_plan(other)
+    store.close()
+    result = kepu(tmp_path, "units")
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.output.splitlines() if "区委宣传部" in line]
+    assert len(rows) == 2 and any("样例区" in r for r in rows) and any("罗湖区" in r for r in rows)
+    result = kepu(tmp_path, "units", "--unresolved")
+    assert "│ luohu-2026" in result.output and "罗湖区" in result.output and "淮阴区未知办" in result.output
+
+
 # ---------------------------------------------------------------------------- kepu ingest plan
 
 SHIPPED_ID = "huaiyin_science_literacy_plan_2021-2025_draft"

@@ -143,3 +143,27 @@ def test_new_plan_from_another_process_is_picked_up(data_dir, tmp_path):
             break
         time.sleep(0.3)
     assert [m["title"] for m in r.json()["measures"]] == ["保障经费投入"]
+
+
+def test_units_of_two_regions_are_two_units(tmp_path):
+    settings = _settings(tmp_path / "data", tmp_path / "no-model")
+    other = copy.deepcopy(mini_plan())
+    other.id, other.title, other.region = "luohu-2026", "罗湖区科普实施方案", "罗湖区"
+    for m in other.measures:
+        m.id, m.plan = m.id.replace(PLAN_ID, other.id, 1), other.id
+    OxigraphStore(settings.graph_dir).put_plan(other)
+    with TestClient(create_app(settings)) as client:
+        rows = [u for u in client.get("/api/units").json()["units"] if u["name"] == "区委宣传部"]
+        assert sorted(u["region"] for u in rows) == ["淮阴区", "罗湖区"]
+        assert all(u["lead_count"] == 3 for u in rows)
+        full = {u["region"]: u["full_name"] for u in rows}
+        assert full == {"淮阴区": "中共淮安市淮阴区委员会宣传部", "罗湖区": "区委宣传部"}, (
+            "the registry is 淮阴区's"
+        )
+        r = client.get("/api/units/区委宣传部")
+        assert r.status_code == 409 and "淮阴区、罗湖区" in r.json()["detail"]
+        r = client.get("/api/units/区委宣传部", params={"region": "罗湖区"})
+        assert r.status_code == 200 and r.json()["region"] == "罗湖区"
+        assert {m["plan"] for m in r.json()["lead_measures"]} == {"luohu-2026"}
+        r = client.get("/api/measures", params={"unit": "区委宣传部", "role": "lead", "region": "淮阴区"})
+        assert r.json()["count"] == 3 and {m["plan"] for m in r.json()["measures"]} == {PLAN_ID}

@@ -185,3 +185,25 @@ def test_graph_page_falls_back_to_a_list_without_dot(client):
 def test_graph_unknown_unit_404(client):
     assert client.get("/graph/unit/火星局").status_code == 404
 
+
+def test_unit_pages_keep_two_regions_apart(tmp_path):
+    """淮阴区 (shipped) and 罗湖区 (held out) both have a 区财政局: two units, two pages."""
+    from graph.store.oxigraph import OxigraphStore
+    from ingest.plan_parser import parse_plan_file
+    from tests.qa_service.policy.test_policy_regions import LUOHU
+
+    settings = Settings(data_dir=tmp_path, model_dir=tmp_path / "no-model")
+    OxigraphStore(settings.graph_dir).put_plans([parse_plan_file(SHIPPED_PLAN), parse_plan_file(LUOHU)])
+    with TestClient(create_app(settings)) as client:
+        listing = client.get("/units").text
+        assert "区财政局（淮阴区）" in listing and "区财政局（罗湖区）" in listing
+        both = client.get("/units/区财政局")
+        assert (
+            both.status_code == 200
+            and "区财政局（淮阴区）" in both.text
+            and "区财政局（罗湖区）" in both.text
+        )
+        luohu = client.get("/units/" + quote("区财政局（罗湖区）")).text
+        assert (
+            "罗湖区支持人工智能OPC发展若干措施" in luohu and "淮阴区全民科学素质行动规划实施方案" not in luohu
+        )
