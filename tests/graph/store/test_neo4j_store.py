@@ -169,14 +169,15 @@ def test_remove_plan_leaves_the_other(neo4j_store, sample_plan, other_plan):
 def test_uniqueness_constraints_exist_and_hold(neo4j_store, bolt_server, sample_plan):
     rows = neo4j_store.query("SHOW CONSTRAINTS")
     unique = {(r["labelsOrTypes"][0], r["properties"][0]) for r in rows if r["type"] == "UNIQUENESS"}
-    assert {("Plan", "id"), ("Unit", "name"), ("Measure", "id"), ("Target", "id")} <= unique
+    assert {("Plan", "id"), ("Unit", "key"), ("Measure", "id"), ("Target", "id")} <= unique
+    assert ("Unit", "name") not in unique, "two regions may each have a 区科协"
     neo4j_store.put_plan(sample_plan)
     with (
         GraphDatabase.driver(bolt_server.uri, auth=(bolt_server.user, bolt_server.password)) as driver,
         driver.session(database=bolt_server.database) as session,
         pytest.raises(ConstraintError),
     ):
-        session.run("CREATE (:Unit {name: '区科协'})").consume()
+        session.run("CREATE (:Unit {key: '样例区/区科协', name: '区科协'})").consume()
 
 
 @needs_server
@@ -287,3 +288,13 @@ def test_server_lost_then_back(tmp_path: Path, sample_plan, other_plan, monkeypa
     finally:
         store.close()
         server.stop()
+
+
+@needs_server
+def test_units_written_before_regions_get_their_key(neo4j_store, sample_plan):
+    # A store from before unit regions: Unit nodes with a name only.
+    neo4j_store.query("CREATE (:Unit {name: '旧区科协'})")
+    neo4j_store._ensure_schema()  # what opening the store does
+    assert neo4j_store.query("MATCH (u:Unit {name: '旧区科协'}) RETURN u.key AS key") == [{"key": "旧区科协"}]
+    neo4j_store.put_plan(sample_plan)
+    assert neo4j_store.get_plan(sample_plan.id) == sample_plan
