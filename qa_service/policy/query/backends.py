@@ -14,7 +14,7 @@ import pyoxigraph as ox
 
 from graph.ontology import NAMESPACES
 from graph.records import PlanRecord
-from graph.store.rdf_mapping import plan_to_graph
+from graph.store.rdf_mapping import plan_graph_iri, plan_to_graph
 from qa_service.policy.query import cypher, sparql
 from qa_service.policy.query.query import PolicyQuery
 
@@ -32,14 +32,16 @@ class Rows:
 
 
 class MemoryGraph:
-    """The plans' triples in an in-memory oxigraph store: the default graph is their merge, as in
-    the on-disk store, so the same SPARQL runs on both."""
+    """The plans' triples in an in-memory oxigraph store laid out as the on-disk store: each plan in
+    its own named graph, the default graph their merge, so the same SPARQL runs on both."""
 
     def __init__(self, plans: list[PlanRecord]):
         self.store = ox.Store()
         for plan in plans:
             data = plan_to_graph(plan).serialize(format="nt", encoding="utf-8")
             self.store.load(data, format=ox.RdfFormat.N_TRIPLES)
+            graph = ox.NamedNode(str(plan_graph_iri(plan.id)))
+            self.store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
 
     def sparql(self, query: str) -> list[dict]:
         result = self.store.query(query, prefixes=NAMESPACES)
@@ -76,7 +78,8 @@ class SparqlBackend:
             rows.measure_ids = [r["id"] for r in self.graph.sparql(text)]
         elif kind == "counts":
             text = sparql.unit_counts(q, names)
-            rows.counts = {r["name"]: int(r["n"]) for r in self.graph.sparql(text)}
+            for r in self.graph.sparql(text):  # counted by unit node: same-named nodes add up
+                rows.counts[r["name"]] = rows.counts.get(r["name"], 0) + int(r["n"])
         elif kind == "roles":
             text = sparql.unit_roles(q)
             rows.roles = [(r["id"], r["name"], r["role"]) for r in self.graph.sparql(text)]

@@ -1,14 +1,23 @@
 """PolicyQuery -> SPARQL over the kepu ontology (graph/ontology.py), run on oxigraph.
 
 Names and ids go in as escaped literals (`_lit`), never spliced raw, so a question cannot change
-the shape of the query.
+the shape of the query. Units are found by their label (skos:prefLabel), never by the shape of
+their IRI, so the queries hold however graph/store/rdf_mapping.py mints unit IRIs.
+
+Shapes chosen for speed (bench/graph_query_bench.py, 100 plans in one store):
+- a plan in scope is its named graph (`GRAPH <plan> { … }`): each plan's triples are stored in a
+  graph of their own besides the merged default graph, so a one-plan query reads that plan only;
+- bound terms first (unit nodes found by label in a sub-select, a chapter title), joins instead of
+  FILTER(EXISTS …), UNION branches for "or", MINUS for negation (a hash anti-join: FILTER NOT
+  EXISTS ran its pattern once per measure, ~50x slower);
+- counts aggregate in SPARQL by unit node, labels joined after the GROUP BY.
 """
 
 from __future__ import annotations
 
 import json
 
-from graph.store.rdf_mapping import plan_iri
+from graph.store.rdf_mapping import plan_graph_iri
 from qa_service.policy.query.query import ANY, CO, LEAD, PolicyQuery, UnitTerm
 
 _ROLE_PATH = {
@@ -16,7 +25,6 @@ _ROLE_PATH = {
     CO: "kepu:coUnit",
     ANY: "kepu:leadUnit|kepu:coUnit|kepu:localUnit|kepu:zone",
 }
-_DEPT_PATH = {LEAD: "kepu:leadUnit", CO: "kepu:coUnit", ANY: "kepu:leadUnit|kepu:coUnit"}
 
 
 def _lit(text: str) -> str:
@@ -24,63 +32,120 @@ def _lit(text: str) -> str:
     return json.dumps(str(text), ensure_ascii=False)
 
 
-def _term(term: UnitTerm) -> str:
-    # By label, not IRI: a unit's IRI carries its region (graph/unit_identity.py), and the engine
-    # only runs over plans whose units of that name are one unit (engine.py declines otherwise).
-    test = f"EXISTS {{ ?m {_ROLE_PATH[term.role]} ?tu . ?tu skos:prefLabel {_lit(term.name)} }}"
-    return f"!({test})" if term.negated else test
+def _units_first(terms: list[tuple[str, UnitTerm]]) -> str:
+    """A sub-select binding each variable to the unit nodes labelled with its term's name, so the
+    join below starts from bound unit nodes (a label joined inside the pattern made oxigraph
+    cross every measure with every unit: ~10x slower)."""
+    labels = " ".join(f"{var} skos:prefLabel {_lit(term.name)} ." for var, term in terms)
+    return "{ SELECT " + " ".join(var for var, _ in terms) + " WHERE { " + labels + " } }"
+
+
+def _in_plans(q: PolicyQuery, body: list[str], head: list[str] | None = None) -> list[str]:
+    """`body` read in the plans of the scope: one plan's graph, several graphs, or the merge of all;
+    `head` (unit nodes bound by label) before it, outside the graph."""
+    plans = q.scope.plans
+    head = head if head is not None else _head(q)
+    inner = "\n    ".join(body)
+    if len(plans) == 1:
+        return [*head, f"GRAPH <{plan_graph_iri(plans[0])}> {{\n    {inner}\n  }}"]
+    if plans:
+        graphs = " ".join(f"<{plan_graph_iri(p)}>" for p in plans)
+        return [*head, f"VALUES ?g {{ {graphs} }}", f"GRAPH ?g {{\n    {inner}\n  }}"]
+    return [*head, *body]
+
+
+def _positive(q: PolicyQuery) -> list[tuple[str, UnitTerm]]:
+    """The unit terms every matching measure must hold, with their variables."""
+    if q.op == "or" and len(q.units) >= 2:
+        return []
+    return [(f"?u{i}", t) for i, t in enumerate(t for t in q.units if not t.negated)]
+
+
+def _head(q: PolicyQuery) -> list[str]:
+    terms = _positive(q)
+    return [_units_first(terms)] if terms else []
+
+
+def _measure_body(q: PolicyQuery, with_id: bool = True, typed: bool = False) -> list[str]:
+    """Patterns binding ?m (and ?id) to the measures the query asks about, most selective first;
+    `typed`: the caller joins ?m to a unit edge, which only measures have."""
+    s = q.scope
+    lines: list[str] = []
+    bound = False  # ?m already restricted to measures
+    if s.measure_ids:
+        lines.append("VALUES ?id { " + " ".join(_lit(i) for i in s.measure_ids) + " }")
+        lines.append("?m dcterms:identifier ?id .")
+    units = list(q.units)
+    for var, term in _positive(q):
+        lines.append(f"?m {_ROLE_PATH[term.role]} {var} .")
+        bound = True
+    if s.chapter:
+        lines.append(f"?m kepu:chapterTitle {_lit(s.chapter)} .")
+        bound = True
+    if s.section:
+        lines.append(f"?m kepu:sectionTitle {_lit(s.section)} .")
+        bound = True
+    if q.op == "or" and len(units) >= 2:
+        branches = []
+        for i, term in enumerate(units):
+            if term.negated:
+                branches.append(
+                    f"{{ ?m a kepu:Measure MINUS {{ ?x{i} skos:prefLabel {_lit(term.name)} . "
+                    f"?m {_ROLE_PATH[term.role]} ?x{i} }} }}"
+                )
+            else:
+                var = f"?u{i}"
+                branches.append(f"{{ {_units_first([(var, term)])} ?m {_ROLE_PATH[term.role]} {var} }}")
+        lines.append(" UNION ".join(branches))
+        bound = True
+    if s.group:
+        lines.append(f"?grp skos:prefLabel {_lit(s.group)} . ?m kepu:targetGroup ?grp .")
+    if not typed and (not bound or s.group):  # sections have target groups too
+        lines.append("?m a kepu:Measure .")
+    if q.op == "and" or len(units) < 2:
+        for i, term in enumerate(t for t in units if t.negated):
+            lines.append(
+                f"MINUS {{ ?n{i} skos:prefLabel {_lit(term.name)} . ?m {_ROLE_PATH[term.role]} ?n{i} }}"
+            )
+    if q.no_lead:
+        lines.append("MINUS { ?m kepu:leadUnit ?lead_ }")
+    if with_id and not s.measure_ids:
+        lines.append("?m dcterms:identifier ?id .")
+    return lines
 
 
 def measure_patterns(q: PolicyQuery) -> str:
-    """Graph patterns binding ?m (a measure) and ?id, restricted by the query.
-
-    One plan: its IRI in the pattern, so the join starts from that plan's measures. Several or all
-    plans: the first unit that must be there starts the join instead (a unit node is shared by
-    every plan naming it, so for one plan the plan is the narrower start)."""
-    s = q.scope
-    lines = []
-    if len(s.plans) == 1:
-        plan = f"<{plan_iri(s.plans[0])}>"
-    else:
-        plan = "?p"
-        if s.plans:
-            lines.append("VALUES ?p { " + " ".join(f"<{plan_iri(p)}>" for p in s.plans) + " }")
-        first = next((t for t in q.units if not t.negated), None) if q.op == "and" else None
-        if first is not None:
-            lines.append(f"?fu skos:prefLabel {_lit(first.name)} . ?m {_ROLE_PATH[first.role]} ?fu .")
-    if s.measure_ids:
-        lines.append("VALUES ?id { " + " ".join(_lit(i) for i in s.measure_ids) + " }")
-    lines.append(f"?m dcterms:isPartOf {plan} ; a kepu:Measure ; dcterms:identifier ?id .")
-    if s.chapter:
-        lines.append(f"?m kepu:chapterTitle {_lit(s.chapter)} .")
-    if s.section:
-        lines.append(f"?m kepu:sectionTitle {_lit(s.section)} .")
-    if s.group:
-        lines.append(f"?m kepu:targetGroup/skos:prefLabel {_lit(s.group)} .")
-    if q.units:
-        joiner = " && " if q.op == "and" else " || "
-        lines.append("FILTER(" + joiner.join(_term(t) for t in q.units) + ")")
-    if q.no_lead:
-        lines.append("FILTER NOT EXISTS { ?m kepu:leadUnit ?lead_ }")
-    return "\n  ".join(lines)
+    """Graph patterns binding ?m (a measure) and ?id, restricted by the query."""
+    return "\n  ".join(_in_plans(q, _measure_body(q)))
 
 
 def measures(q: PolicyQuery) -> str:
-    return f"SELECT ?id WHERE {{\n  {measure_patterns(q)}\n}}"
+    return f"SELECT DISTINCT ?id WHERE {{\n  {measure_patterns(q)}\n}}"
 
 
 def unit_counts(q: PolicyQuery, names: list[str] | None = None) -> str:
-    """Measures per department unit (local governments and zones are not counted); with `names`,
-    only those units (their nodes named directly)."""
-    if q.count_role == ANY:
-        edge = "{ ?m kepu:leadUnit ?u } UNION { ?m kepu:coUnit ?u }"
+    """Measures per department unit node (local governments and zones are not counted), labels
+    joined after counting; with `names`, only the units of those names."""
+    edge = {
+        LEAD: "?m kepu:leadUnit ?u .",
+        CO: "?m kepu:coUnit ?u .",
+        ANY: "{ ?m kepu:leadUnit ?u } UNION { ?m kepu:coUnit ?u }",
+    }[q.count_role]
+    body = _measure_body(q, with_id=False, typed=True)
+    head = _head(q)
+    if names:  # the named units bound first: two units' edges, not every unit's
+        head.append(
+            "{ SELECT ?u WHERE { VALUES ?label { "
+            + " ".join(_lit(n) for n in names)
+            + " } ?u skos:prefLabel ?label } }"
+        )
+        body = [edge, *body]
     else:
-        edge = f"?m {_DEPT_PATH[q.count_role]} ?u ."
-    if names:  # after the measures: starting from the units would visit every plan naming them
-        edge += "\n  FILTER(?name IN (" + ", ".join(_lit(n) for n in names) + "))"
+        body = [*body, edge]
     return (
-        f"SELECT ?name (COUNT(DISTINCT ?m) AS ?n) WHERE {{\n  {measure_patterns(q)}\n"
-        f"  {edge}\n  ?u skos:prefLabel ?name .\n}} GROUP BY ?name"
+        "SELECT ?name ?n WHERE {\n  { SELECT ?u (COUNT(DISTINCT ?m) AS ?n) WHERE {\n  "
+        + "\n  ".join(_in_plans(q, body, head))
+        + "\n  } GROUP BY ?u }\n  ?u skos:prefLabel ?name .\n}"
     )
 
 
@@ -89,10 +154,14 @@ def unit_roles(q: PolicyQuery) -> str:
     extra = ""
     if q.exclude_units:
         extra = "\n  FILTER(?name NOT IN (" + ", ".join(_lit(n) for n in q.exclude_units) + "))"
+    body = [
+        *_measure_body(q, typed=True),
+        '{ ?m kepu:leadUnit ?u BIND("lead" AS ?role) } UNION { ?m kepu:coUnit ?u BIND("co" AS ?role) }',
+    ]
     return (
-        f"SELECT ?id ?name ?role WHERE {{\n  {measure_patterns(q)}\n"
-        '  { ?m kepu:leadUnit ?u BIND("lead" AS ?role) } UNION { ?m kepu:coUnit ?u BIND("co" AS ?role) }\n'
-        f"  ?u skos:prefLabel ?name .{extra}\n}}"
+        "SELECT DISTINCT ?id ?name ?role WHERE {\n  "
+        + "\n  ".join(_in_plans(q, body))
+        + f"\n  ?u skos:prefLabel ?name .{extra}\n}}"
     )
 
 
@@ -101,28 +170,20 @@ def targets(q: PolicyQuery) -> list[str]:
     about some measures only."""
     t = q.targets
     tests = []
-    if t is not None and t.deadline:
-        tests.append(f"?t kepu:deadline ?deadline . FILTER(CONTAINS(?deadline, {_lit(t.deadline)}))")
     if t is not None and t.period:
         tests.append(f"?t kepu:period {_lit(t.period)} .")
-    inner = "\n  ".join(["?t kepu:position ?tpos .", *tests])
+    if t is not None and t.deadline:  # on a handful of target rows: the string test costs nothing
+        tests.append(f"?t kepu:deadline ?deadline . FILTER(CONTAINS(?deadline, {_lit(t.deadline)}))")
+    inner = ["?t kepu:position ?tpos .", *tests]
+    body = [*_measure_body(q), "?m kepu:hasTarget ?t .", *inner]
     out = [
-        f"SELECT ?owner ?tpos WHERE {{\n  {measure_patterns(q).replace('?id', '?owner')}\n"
-        f"  ?m kepu:hasTarget ?t .\n  {inner}\n}}"
+        "SELECT DISTINCT ?owner ?tpos WHERE {\n  "
+        + "\n  ".join(_in_plans(q, body)).replace("?id", "?owner")
+        + "\n}"
     ]
     if _with_goals(q):
-        if len(q.scope.plans) == 1:
-            head = f"BIND(<{plan_iri(q.scope.plans[0])}> AS ?p) ?p a kepu:Plan ."
-        elif q.scope.plans:
-            head = (
-                "VALUES ?p { " + " ".join(f"<{plan_iri(p)}>" for p in q.scope.plans) + " } ?p a kepu:Plan ."
-            )
-        else:
-            head = "?p a kepu:Plan ."
-        out.append(
-            f"SELECT ?owner ?tpos WHERE {{\n  {head}\n  ?p dcterms:identifier ?owner ; kepu:hasTarget ?t .\n"
-            f"  {inner}\n}}"
-        )
+        goal_body = ["?p a kepu:Plan ; dcterms:identifier ?owner ; kepu:hasTarget ?t .", *inner]
+        out.append("SELECT ?owner ?tpos WHERE {\n  " + "\n  ".join(_in_plans(q, goal_body, [])) + "\n}")
     return out
 
 

@@ -114,7 +114,7 @@ def test_cli_explain_prints_the_query_and_statement(data_dir, monkeypatch, tmp_p
                                           "区科协或区教体局牵头的措施有哪些？"])
     assert result.exit_code == 0, result.output
     assert "共3项" in result.output and "按此查询" in result.output
-    assert "SELECT ?id WHERE" in result.output and '"op": "or"' in result.output
+    assert "SELECT DISTINCT ?id WHERE" in result.output and '"op": "or"' in result.output
 
 
 def test_api_returns_the_query_and_the_page_shows_it(tmp_path):
@@ -125,7 +125,7 @@ def test_api_returns_the_query_and_the_page_shows_it(tmp_path):
         assert body["query"]["aggregate"] == "count" and body["query"]["units"][0]["role"] == "lead"
         assert body["query"]["statements"] and body["answer"].startswith("共2项")
         page = client.get("/", params={"q": "区委组织部牵头几项工作？"}).text
-        assert "按此查询" in page and "SELECT ?id WHERE" in page
+        assert "按此查询" in page and "SELECT DISTINCT ?id WHERE" in page
 
 
 def test_wechat_gets_the_cut_list_with_the_pointer(chat, tmp_path):
