@@ -13,8 +13,10 @@ def check(kind: str, gold: dict, body: dict) -> str | None:
     clauses = Counter(m.get("path") and "".join(m["path"]) for m in body.get("measures") or [])
     if kind == "unknown":
         return None if gold["unknown"] in text and "未找到单位" in text else "unknown unit not reported"
-    if body.get("intent") != "query":
+    if body.get("intent") != "query" and not (kind == "units" and _one_measure_roles(gold, body)):
         return f"not answered as a graph query (intent {body.get('intent')})"
+    if "per_plan" in gold:
+        return _per_plan(gold["per_plan"], text)
     if "clauses" in gold:
         if clauses != Counter(gold["clauses"]):
             return f"measures {sorted(clauses)} != gold {sorted(gold['clauses'])}"
@@ -70,6 +72,31 @@ def check(kind: str, gold: dict, body: dict) -> str | None:
         missing = [t for t in gold["texts"] if t.rstrip("。") not in text]
         return None if not missing else f"targets missing {missing}"
     return "no gold to check"
+
+
+def _one_measure_roles(gold: dict, body: dict) -> bool:
+    """ "谁负责完善表彰奖励机制？" names one measure: the ranking path's answer of its roles (one of
+    the original question types) is as right as a query's, when it names every unit."""
+    return (
+        body.get("intent") == "resp"
+        and "units" in gold
+        and not gold.get("excluded")
+        and len(body.get("measures") or []) == 1
+    )
+
+
+def _per_plan(lines: list[dict], text: str) -> str | None:
+    """Each plan's facts on the line naming that plan: its count, and its units or clauses."""
+    for want in lines:
+        line = next((ln for ln in text.splitlines() if want["plan"] in ln), None)
+        if line is None:
+            return f"no line for plan {want['plan']}"
+        if f"{want['n']}项" not in line:
+            return f"{want['plan']}: {want['n']}项 not in {line[:80]}"
+        missing = [x for x in want.get("units", []) + want.get("clauses", []) if x not in line]
+        if missing:
+            return f"{want['plan']}: {missing} not in {line[:80]}"
+    return None
 
 
 def _role_word(text: str) -> str:

@@ -134,9 +134,9 @@ class QueryEngine(TargetAndUnitAnswers):
         handler = {
             LIST: self._list,
             COUNT: self._list,
-            MAX: self._extreme,
-            MIN: self._extreme,
-            COMPARE: self._compare,
+            MAX: lambda q, b: self._each_plan(q, b, self._extreme),
+            MIN: lambda q, b: self._each_plan(q, b, self._extreme),
+            COMPARE: lambda q, b: self._each_plan(q, b, self._compare),
             YESNO: self._yesno,
             DEADLINE: self._targets,
             TARGETS: self._targets,
@@ -202,7 +202,7 @@ class QueryEngine(TargetAndUnitAnswers):
         cond = render.condition(q)
         what = (where + "中" if where and cond else where) + cond
         if not measures:
-            return self._result(f"没有符合条件的措施（{what or '全部措施'}）：共0项。", []), rows
+            return self._result(f"共0项：没有符合条件的措施（{what or '全部措施'}）。", []), rows
         head = f"共{len(measures)}项（{what or '全部措施'}）" + (
             "：" if q.aggregate == LIST or len(measures) else "。"
         )

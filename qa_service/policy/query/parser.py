@@ -108,6 +108,8 @@ def parse(
     )  # same offsets
     bare = _mask(text, [(m.start, m.end) for m in mentions])
     scope = Scope(plans=vocab.find_plans(bare) or list(plan_ids))
+    # Several plans loaded and the question names some of them: only the query keeps to those.
+    plan_named = 0 < len(scope.plans) < len(plan_ids)
     part = vocab.find_part(bare)
     group = vocab.find_group(bare)
     if part is not None:
@@ -137,6 +139,7 @@ def parse(
         len(plan_ids) > 1
         and (_TWO_PLANS.search(text) or len(named) >= 2)
         and (_DIFF.search(text) or _COMPARE.search(text))
+        and not (_MOST.search(text) or _LEAST.search(text))  # "各自…最多": most, plan by plan
     ):
         q.aggregate, q.compare = PLAN_DIFF, named[:2] if len(named) >= 2 else list(plan_ids)[:2]
         return Parsed(q, unknown_units=unknown)
@@ -234,6 +237,7 @@ def parse(
         or (counting and (terms or has_scope))
         or followup is not None
         or bool(excepted and terms)
+        or bool(terms and plan_named)
         # "哪些措施区科协牵头？": one unit's list in an order the ranking path does not read
         or (
             len(terms) == 1

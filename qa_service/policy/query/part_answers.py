@@ -9,7 +9,9 @@ from qa_service.policy.answer import PolicyResult
 from qa_service.policy.answer_format import short_title
 from qa_service.policy.query import render
 from qa_service.policy.query.backends import Rows
-from qa_service.policy.query.query import ANY, DEADLINE, LEAD, LIST, PolicyQuery
+from qa_service.policy.query.query import ANY, COMPARE, DEADLINE, LEAD, LIST, PolicyQuery
+
+EACH_PLAN_MAX = 4  # up to this many plans in scope, counts are answered plan by plan
 
 
 class TargetAndUnitAnswers:
@@ -136,3 +138,27 @@ class TargetAndUnitAnswers:
         cond = render.condition(q) or "全部措施"
         text = f"两个方案对比（{cond}）：\n" + "\n".join(parts)
         return self._result(text, measures), all_rows
+
+    def _each_plan(self, q: PolicyQuery, backend, handler) -> tuple[PolicyResult, Rows]:
+        """Most / fewest / which-of-two over several plans, answered plan by plan, each line naming
+        its plan: one district's 区科协 is not another's, so their counts are not added up."""
+        plans = list(q.scope.plans or self.plan_ids)
+        if not self._many(q) or len(plans) > EACH_PLAN_MAX:
+            return handler(q, backend)
+        if q.aggregate == COMPARE:  # only the plans that name one of the two units
+            named = {self.index.plan_of[m.id].id for m in self.index.measures if set(q.compare) & _units(m)}
+            plans = [p for p in plans if p in named] or plans
+        results, all_rows = [], Rows()
+        for pid in plans:
+            result, rows = handler(replace(q, scope=replace(q.scope, plans=[pid])), backend)
+            results.append(result)
+            all_rows.statements += rows.statements
+            all_rows.seconds += rows.seconds
+        if len(results) == 1:
+            return results[0], all_rows
+        text = "\n".join(r.answer for r in results)
+        return self._result(text, [], units=[u for r in results for u in r.units]), all_rows
+
+
+def _units(m) -> set[str]:
+    return {*m.lead_units, *m.co_units}

@@ -20,6 +20,8 @@ _GROUP_AFTER = re.compile(
     r"(方面|群体|人群|相关|这一?块|科学素质提升行动|行动|工作中|的措施|的目标|的指标|的任务|的工作)"
 )
 _REGION_TAIL = re.compile(r"^(.{2,6}?)(市|区|县|省)")
+# A district's plan implements its city's: "《淮安市人民政府关于…》" among its bases names the city.
+_BASIS_CITY = re.compile(r"^《?([^《》]{2,4}?)(市)(人民政府|委|全民|关于)")
 
 
 @dataclass
@@ -44,6 +46,7 @@ class Vocabulary:
         self.parts: list[Part] = []
         self.groups: dict[str, str] = {}  # form -> group label as stored
         self.plan_names: dict[str, set[str]] = {}  # form -> plan ids
+        self.parent_names: dict[str, set[str]] = {}  # the city of a district's plan -> plan ids
         for plan in plans:
             for ch in plan.chapters:
                 self.parts.append(Part(plan.id, "chapter", ch.title, _forms(ch.title)))
@@ -57,6 +60,8 @@ class Vocabulary:
                     self._add_group(m.target_group)
             for form in _plan_forms(plan):
                 self.plan_names.setdefault(form, set()).add(plan.id)
+            for form in _parent_forms(plan):
+                self.parent_names.setdefault(form, set()).add(plan.id)
         self._chapters_with_measures = {(m.plan, m.chapter_title) for p in plans for m in p.measures}
 
     def _add_group(self, label: str) -> None:
@@ -93,11 +98,16 @@ class Vocabulary:
         return best
 
     def find_plans(self, text: str) -> list[str]:
-        found: list[str] = []
-        for form in sorted(self.plan_names, key=len, reverse=True):
-            if form in text:
-                found += [p for p in sorted(self.plan_names[form]) if p not in found]
-        return found
+        """Plans the question names by region or title; failing that, by the city a district's plan
+        belongs to ("淮安市方案里…" for the 淮阴区 plan), unless a plan of that city itself is loaded."""
+        for names in (self.plan_names, self.parent_names):
+            found: list[str] = []
+            for form in sorted(names, key=len, reverse=True):
+                if form in text:
+                    found += [p for p in sorted(names[form]) if p not in found]
+            if found:
+                return found
+        return []
 
 
 def _forms(title: str) -> list[str]:
@@ -120,3 +130,15 @@ def _plan_forms(plan: PlanRecord) -> set[str]:
     if plan.region:
         forms.add(normalize(plan.region))
     return {f for f in forms if len(f) >= 2}
+
+
+def _parent_forms(plan: PlanRecord) -> set[str]:
+    """The city of a district or county plan, from the documents it is based on."""
+    if not (plan.region or "").endswith(("区", "县")):
+        return set()
+    forms = set()
+    for title in plan.basis_titles:
+        m = _BASIS_CITY.match(normalize(title))
+        if m and m.group(1) + m.group(2) != plan.region:
+            forms.update({m.group(1) + m.group(2), m.group(1)})
+    return forms

@@ -53,6 +53,9 @@ def chats():
         measure.lead_units, measure.co_units = list(item["lead"]), list(item["co"])
         measure.local_units = list(item["local"])
     chats["nanchong_labelled"] = ChatService(PolicyQA([labelled], encoder, registry), InMemorySessionStore())
+    # Both plans in one graph: a question names its plan, or the answer says which plan says what.
+    both = [parse_plan_file(path) for path in PLANS.values()]
+    chats["both"] = ChatService(PolicyQA(both, encoder, registry), InMemorySessionStore())
     return chats
 
 
@@ -110,6 +113,12 @@ def test_second_plan_questions(chats):
     # Before the issue-12 parser work five of this plan's fifteen notes were read wrong (46% here
     # then); the labelled-notes test below keeps the query path's own figure apart from ingest's.
     assert report["accuracy"] >= 0.95, "\n".join(report["failures"])
+
+
+def test_two_plans_loaded_questions(chats):
+    report = score(chats, [q for q in QUESTIONS if q["plan"] == "both"])
+    print(json.dumps({k: v for k, v in report.items() if k != "failures"}, ensure_ascii=False))
+    assert report["n"] >= 15 and report["accuracy"] >= 0.95, "\n".join(report["failures"])
 
 
 def test_second_plan_questions_with_labelled_notes(chats):
