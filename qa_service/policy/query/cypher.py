@@ -28,7 +28,10 @@ def _term(term: UnitTerm, param: str) -> str:
 def _scope(q: PolicyQuery, params: dict) -> list[str]:
     s = q.scope
     where = []
-    if s.plans:
+    if len(s.plans) == 1:  # equality: the plan index answers it directly
+        where.append("m.plan = $plan")
+        params["plan"] = s.plans[0]
+    elif s.plans:
         where.append("m.plan IN $plans")
         params["plans"] = list(s.plans)
     if s.measure_ids:
@@ -46,8 +49,7 @@ def _scope(q: PolicyQuery, params: dict) -> list[str]:
     return where
 
 
-def measure_match(q: PolicyQuery, params: dict) -> str:
-    """A MATCH leaving `m` bound to each matching measure."""
+def _where(q: PolicyQuery, params: dict) -> list[str]:
     where = _scope(q, params)
     tests = []
     for i, term in enumerate(q.units):
@@ -57,6 +59,12 @@ def measure_match(q: PolicyQuery, params: dict) -> str:
         where.append("(" + (" AND " if q.op == "and" else " OR ").join(tests) + ")")
     if q.no_lead:
         where.append("NOT (m)-[:LEAD_UNIT]->(:Unit)")
+    return where
+
+
+def measure_match(q: PolicyQuery, params: dict) -> str:
+    """A MATCH leaving `m` bound to each matching measure."""
+    where = _where(q, params)
     return "MATCH (m:Measure)" + ("\nWHERE " + "\n  AND ".join(where) if where else "")
 
 
@@ -67,10 +75,13 @@ def measures(q: PolicyQuery) -> tuple[str, dict]:
 
 def unit_counts(q: PolicyQuery, names: list[str] | None = None) -> tuple[str, dict]:
     params: dict = {}
-    cypher = measure_match(q, params) + f"\nMATCH (m)-[:{_DEPT_TYPES[q.count_role]}]->(u:Unit)"
-    if names:
-        cypher += " WHERE u.name IN $names"
+    if names:  # from the two unit nodes (unique names): their edges only, not every unit's
         params["names"] = list(names)
+        head = f"MATCH (u:Unit) WHERE u.name IN $names\nMATCH (u)<-[:{_DEPT_TYPES[q.count_role]}]-(m:Measure)"
+        where = _where(q, params)
+        cypher = head + ("\nWHERE " + "\n  AND ".join(where) if where else "")
+    else:
+        cypher = measure_match(q, params) + f"\nMATCH (m)-[:{_DEPT_TYPES[q.count_role]}]->(u:Unit)"
     return cypher + "\nRETURN u.name AS name, count(DISTINCT m) AS n", params
 
 
