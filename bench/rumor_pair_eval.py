@@ -41,7 +41,7 @@ from qa_service.evaluation.rumor_eval import (
 from qa_service.evaluation.rumor_pair_fit import Asked, fit_all, score_picks
 from qa_service.rumors.calibration import load_calibration
 from qa_service.rumors.check import RumorChecker
-from qa_service.rumors.decision import CONFIRMED, SUGGESTED
+from qa_service.rumors.decision import ALL_FEATURES, CONFIRMED, DECISION_FEATURES, SUGGESTED
 from qa_service.rumors.retrieval import FusionConfig
 
 log = logging.getLogger("rumor_pair_eval")
@@ -225,7 +225,7 @@ def pair_rows(corpus: Corpus, model, decision) -> list[tuple]:
     return out
 
 
-def run(fit: Corpus, score: Corpus, l2: float) -> dict:
+def run(fit: Corpus, score: Corpus, l2: float, features: tuple[str, ...] = DECISION_FEATURES) -> dict:
     out = {}
     for mode in ("hybrid", "dense", "bm25"):
         if mode == "hybrid" and fit.name == "kepu":
@@ -238,7 +238,7 @@ def run(fit: Corpus, score: Corpus, l2: float) -> dict:
         out["fused" if mode == "hybrid" else mode] = figures(rows)
         if mode == "hybrid":
             fused = rows
-    model, decision = fit_all(fit.index, fit.terms, fit.fit_asked, l2=l2)
+    model, decision = fit_all(fit.index, fit.terms, fit.fit_asked, l2=l2, features=features)
     pair = pair_rows(score, model, decision)
     out["pair"] = figures(pair)
     out["pair"]["decision"] = decision.to_json()
@@ -283,7 +283,15 @@ def main() -> None:
     )
     parser.add_argument("--out", type=Path, default=None, help="write the figures as JSON here")
     parser.add_argument("--l2", type=float, default=1000.0)
+    parser.add_argument(
+        "--features",
+        default=",".join(DECISION_FEATURES),
+        help=f"comma-separated decision features of the pair decision, among {','.join(ALL_FEATURES)}",
+    )
     args = parser.parse_args()
+    features = tuple(f.strip() for f in args.features.split(",") if f.strip())
+    if not features or set(features) - set(ALL_FEATURES):
+        parser.error(f"--features must name some of {','.join(ALL_FEATURES)}")
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if not args.external or not (Path(args.external) / "materials").is_dir():
         parser.error(
@@ -301,10 +309,10 @@ def main() -> None:
         args.work / "external.pickle",
     )
     results = {
-        "kepu → external": run(kepu, external, args.l2),
-        "external → kepu": run(external, kepu, args.l2),
+        "kepu → external": run(kepu, external, args.l2, features),
+        "external → kepu": run(external, kepu, args.l2, features),
         # What ships: fitted on kepu's plain and uncovered sets (in sample here); its hard set is held out.
-        "kepu → kepu (shipped)": run(kepu, kepu, args.l2),
+        "kepu → kepu (shipped)": run(kepu, kepu, args.l2, features),
     }
     print(table(results))
     if args.out:

@@ -158,6 +158,7 @@ def _label(a: Asked, p: Pick) -> float:
 
 def fit_decision(
     asked: list[Asked],
+    features: tuple[str, ...] = DECISION_FEATURES,
     l2: float = 1.0,
     wrong_cost: float = 8.0,
     false_cost: float = 3.0,
@@ -170,10 +171,11 @@ def fit_decision(
     rows, labels = [], []
     for a in asked:
         for p in a.picks:
-            rows.append([p.features[f] for f in DECISION_FEATURES])
+            rows.append([p.features[f] for f in features])
             labels.append(_label(a, p))
     mean, scale, rank_coef, _ = fit_logistic(np.array(rows), np.array(labels), l2=l2)
     ranker = Decision(
+        features=features,
         mean=mean.tolist(),
         scale=scale.tolist(),
         coef=rank_coef.tolist(),
@@ -185,12 +187,13 @@ def fit_decision(
         if a.picks:
             top = max(a.picks, key=lambda p: ranker.rank_score(p.features))
             chosen.append((top, _label(a, top), a))
-    x = (np.array([[t.features[f] for f in DECISION_FEATURES] for t, _, _ in chosen]) - mean) / scale
+    x = (np.array([[t.features[f] for f in features] for t, _, _ in chosen]) - mean) / scale
     mean2, scale2, coef2, intercept2 = fit_logistic(x, np.array([lab for _, lab, _ in chosen]), l2=l2)
     # fit_logistic standardised x once more: fold that into weights over the ranker's standardisation
     coef = coef2 / scale2
     intercept = float(intercept2 - (coef2 * mean2 / scale2).sum())
     decision = Decision(
+        features=features,
         mean=mean.tolist(),
         scale=scale.tolist(),
         coef=coef.tolist(),
@@ -224,7 +227,13 @@ def fit_decision(
 
 
 def fit_all(
-    index, terms, asked: list[Asked], l2: float = 1000.0, folds: int = FOLDS, with_materials: bool = True
+    index,
+    terms,
+    asked: list[Asked],
+    l2: float = 1000.0,
+    folds: int = FOLDS,
+    with_materials: bool = True,
+    features: tuple[str, ...] = DECISION_FEATURES,
 ) -> tuple[PairModel, Decision]:
     """Pair model on everything; decision on out-of-fold pair scores (folds by material)."""
     qx, qy, qg = question_pairs(index, terms, asked)
@@ -238,5 +247,5 @@ def fit_all(
     for f in range(folds):
         model = fit_pair(x[fold_rows != f], y[fold_rows != f], l2)
         score_picks(model, None, index, terms, [a for a in asked if fold_of[a.group] == f])
-    decision = fit_decision(asked)
+    decision = fit_decision(asked, features)
     return fit_pair(x, y, l2), decision

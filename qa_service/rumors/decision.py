@@ -30,6 +30,11 @@ from graph.fsutil import atomic_write_text
 from qa_service.rumors.pair import CANDIDATES, PAIR_MODEL_PATH, PairModel, candidate_logits
 
 DECISION_FEATURES = ("pair", "pair_gap", "dense", "dense_gap", "card", "key_min", "rank")
+# Every feature clause_candidates computes; a fitted decision names the ones it uses. The relative
+# ones measure a candidate against the clause's own level: a long forwarded message sits lower on
+# every cosine and pair score than a short question, for the right material and the wrong ones alike.
+ALL_FEATURES = (*DECISION_FEATURES, "dense_rel", "pair_rel")
+RELATIVE_DEPTH = 10  # the clause's top entry cosines its level is taken from
 log = logging.getLogger(__name__)
 
 MAX_ANSWERS = 2
@@ -54,7 +59,7 @@ class Pick:
 
 @dataclass
 class Decision:
-    """Logistic model over DECISION_FEATURES and the two thresholds."""
+    """Logistic model over `features` (DECISION_FEATURES unless fitted otherwise) and the two thresholds."""
 
     mean: list[float] = field(default_factory=lambda: [0.0] * len(DECISION_FEATURES))
     scale: list[float] = field(default_factory=lambda: [1.0] * len(DECISION_FEATURES))
@@ -65,6 +70,7 @@ class Decision:
     # The reranker: which of a clause's candidates is the one (fitted on every candidate); the
     # model above says how far that pick can be trusted (fitted on picks only).
     rank_coef: list[float] = field(default_factory=lambda: [1.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0])
+    features: tuple[str, ...] = DECISION_FEATURES
 
     def probability(self, feats: dict[str, float]) -> float:
         z = self.intercept + self._z(feats, self.coef)
@@ -76,7 +82,7 @@ class Decision:
     def _z(self, feats: dict[str, float], coef: list[float]) -> float:
         return sum(
             c * (feats[n] - m) / (s or 1.0)
-            for n, m, s, c in zip(DECISION_FEATURES, self.mean, self.scale, coef, strict=True)
+            for n, m, s, c in zip(self.features, self.mean, self.scale, coef, strict=True)
         )
 
     def level(self, probability: float) -> str:
@@ -86,7 +92,7 @@ class Decision:
 
     def to_json(self) -> dict:
         return {
-            "features": list(DECISION_FEATURES),
+            "features": list(self.features),
             "mean": self.mean,
             "scale": self.scale,
             "coef": self.coef,
@@ -98,9 +104,13 @@ class Decision:
 
     @classmethod
     def from_json(cls, data: dict) -> Decision:
-        if tuple(data.get("features", ())) != DECISION_FEATURES:
-            raise ValueError(f"decision features must be {DECISION_FEATURES}")
+        features = tuple(data.get("features", ()))
+        if not features or set(features) - set(ALL_FEATURES):
+            raise ValueError(f"decision features must be among {ALL_FEATURES}")
+        if any(len(data[k]) != len(features) for k in ("mean", "scale", "coef", "rank_coef")):
+            raise ValueError("decision vectors must have one value per feature")
         return cls(
+            features=features,
             mean=[float(x) for x in data["mean"]],
             scale=[float(x) for x in data["scale"]],
             coef=[float(x) for x in data["coef"]],
@@ -121,6 +131,8 @@ def clause_candidates(
     vector = retrieval.vector
     logits = candidate_logits(model, index, terms, vector, [c.ordinal for c in cands])
     dense = np.array([c.dense for c in cands])
+    pool = np.asarray(retrieval.dense_pool[:RELATIVE_DEPTH], dtype=np.float64)
+    level = float(pool.mean()) if len(pool) else float(dense.mean())
     cards = terms.card_scores([c.ordinal for c in cands], vector) if terms is not None else dense
     out = []
     for j, cand in enumerate(cands):
@@ -134,6 +146,8 @@ def clause_candidates(
             "card": float(cards[j]),
             "key_min": float(key_min),
             "rank": 1.0 / (j + 1),
+            "dense_rel": float(dense[j] - level),
+            "pair_rel": float(logits[j] - logits[others].mean()) if len(others) else 5.0,
         }
         out.append(Pick(clause_index, clause, cand, feats))
     order = np.argsort(-logits, kind="stable")

@@ -94,3 +94,16 @@ def test_a_message_with_two_rumours_gets_both_confirmed_answers_once_each():
     assert [p.material_id for p in got] == ["a", "b"], (
         "each confirmed material once; a suggestion is no answer"
     )
+
+
+def test_a_decision_names_its_features_and_a_file_with_unknown_ones_is_refused(tmp_path):
+    features = ("pair", "pair_gap", "dense_rel")
+    decision = Decision(
+        features=features, mean=[0.0] * 3, scale=[1.0] * 3, coef=[2.0, 1.0, 3.0], rank_coef=[1.0, 0.0, 0.0]
+    )
+    again = Decision.from_json(decision.to_json())
+    feats = {"pair": 1.0, "pair_gap": 0.5, "dense_rel": 0.1}
+    assert again.features == features and again.probability(feats) == pytest.approx(decision.probability(feats))
+    bad = {**decision.to_json(), "features": ["pair", "pair_gap", "shared_words"]}
+    with pytest.raises(ValueError):
+        Decision.from_json(bad)
