@@ -213,7 +213,7 @@ def pair_rows(corpus: Corpus, model, decision) -> list[tuple]:
     out = []
     for a in asked:
         best = a.picks[0] if a.picks else None
-        level = decision.level(best.probability) if best else None
+        level = decision.level(best.probability, best.features) if best else None
         out.append(
             (
                 a.kind,

@@ -353,7 +353,7 @@ class RumorChecker:
         if not scored:
             return RumorResult(matched=False, verdict=None, reply=NO_MATERIAL_REPLY, level="none")
         top = scored[0]
-        if self.pair.decision.level(top.probability) == SUGGESTED:
+        if self.pair.decision.level(top.probability, top.features) == SUGGESTED:
             match = self._match(index, top)
             return RumorResult(matched=False, verdict=None, reply=SUGGESTION_REPLY.format(title=match.title),
                                confidence=top.probability, query=top.clause, ranking=top.ranking, level=SUGGESTED,

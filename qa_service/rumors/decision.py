@@ -8,7 +8,10 @@ word of its best claim (graph.search.claim_terms, by vectors), its retrieval ran
 model turns them into the probability that it is the material that answers the message. The most
 probable candidate is the clause's pick, so the decision also reorders the shortlist.
 
-- confirmed: probability >= `confirm`: the rebuttal is given, as a verdict;
+- confirmed: probability >= `confirm`, and every key word of the candidate's best claim finds a
+  counterpart in the message (`key_min`, the least evoked key word's z-score, >= `key_confirm`):
+  the rebuttal is given, as a verdict. A message that shares the claim's subject but not its
+  predicate (大蒜*降血压* against 大蒜*杀病毒*) is at most suggested;
 - suggested: probability >= `suggest`: "您说的是不是‘……’？" with the material's title, never a verdict;
 - otherwise: no vetted material (the message is logged for staff).
 
@@ -71,6 +74,9 @@ class Decision:
     # model above says how far that pick can be trusted (fitted on picks only).
     rank_coef: list[float] = field(default_factory=lambda: [1.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0])
     features: tuple[str, ...] = DECISION_FEATURES
+    # A verdict needs every key word of the claim evoked at least as much as by an average message
+    # (z >= 0); below that the pick can only be suggested. A rule, not a fitted weight.
+    key_confirm: float = 0.0
 
     def probability(self, feats: dict[str, float]) -> float:
         z = self.intercept + self._z(feats, self.coef)
@@ -85,8 +91,9 @@ class Decision:
             for n, m, s, c in zip(self.features, self.mean, self.scale, coef, strict=True)
         )
 
-    def level(self, probability: float) -> str:
-        if probability >= self.confirm:
+    def level(self, probability: float, feats: dict[str, float] | None = None) -> str:
+        """`feats`: the pick's features; without them only the probability is read."""
+        if probability >= self.confirm and (feats is None or feats.get("key_min", 0.0) >= self.key_confirm):
             return CONFIRMED
         return SUGGESTED if probability >= self.suggest else NONE
 
@@ -182,7 +189,7 @@ def answers(decision: Decision, scored: list[Pick]) -> list[Pick]:
     """The confirmed picks for distinct materials, best first, at most MAX_ANSWERS."""
     out, seen = [], set()
     for pick in scored:
-        if decision.level(pick.probability) == CONFIRMED and pick.material_id not in seen:
+        if decision.level(pick.probability, pick.features) == CONFIRMED and pick.material_id not in seen:
             out.append(pick)
             seen.add(pick.material_id)
     return out[:MAX_ANSWERS]

@@ -107,3 +107,12 @@ def test_a_decision_names_its_features_and_a_file_with_unknown_ones_is_refused(t
     bad = {**decision.to_json(), "features": ["pair", "pair_gap", "shared_words"]}
     with pytest.raises(ValueError):
         Decision.from_json(bad)
+
+
+def test_a_claim_word_without_a_counterpart_in_the_message_is_only_suggested():
+    """大蒜降血压 against 大蒜杀病毒: however probable the pick, a key word of the claim that the
+    message does not evoke (key_min below zero) keeps it from being a verdict."""
+    decision = Decision(confirm=0.68, suggest=0.3)
+    assert decision.level(0.8, {"key_min": 0.4}) == CONFIRMED
+    assert decision.level(0.8, {"key_min": -0.7}) == SUGGESTED
+    assert decision.level(0.2, {"key_min": 2.0}) == NONE
