@@ -14,6 +14,7 @@ from dataclasses import replace
 import pytest
 from fastapi.testclient import TestClient
 
+from qa_service.chat.question import Question
 from qa_service.routers import policy, wechat
 from qa_service.web import ask_page
 from tests.qa_service.team.conftest import team_app
@@ -30,7 +31,8 @@ class RumorChat:
         self.app = app
 
     def answer(self, question, session_id=None, check=None):
-        rumor = self.app.state.services.rumor.check(question).to_json()
+        text = question.raw if isinstance(question, Question) else question  # the ask page passes its read Question
+        rumor = self.app.state.services.rumor.check(text).to_json()
         return {
             "intent": "rumor",
             "answer": rumor["reply"],

@@ -7,11 +7,13 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
 from graph.records import MeasureRecord, SourceSpan, TargetRecord
 from graph.search.material_store import MaterialRecord
+from graph.search.serving import ServingRule, ServingView
 from graph.settings import Settings
 from qa_service.app import create_app
 from qa_service.policy import answer_format as fmt
@@ -79,11 +81,18 @@ class FakeSearch:
 
 
 class FakeIndexHandle:
+    """The loaded index as the pages read it: its records and today's serving view (the real rule)."""
+
     def __init__(self, records: list[MaterialRecord]):
         self.materials = {m.id: m for m in records}
+        self.rule = ServingRule()
 
     def get(self):
         return self
+
+    def serving(self, today=None) -> ServingView:
+        records = list(self.materials.values())
+        return ServingView(today or self.rule.today(), records, np.arange(len(records)), self.rule.grace_days, False)
 
 
 @pytest.fixture(scope="module")
