@@ -273,6 +273,14 @@ def _summary(outcome: Outcome, wall: float, mix: dict, load_before, cpu_before: 
     }
 
 
+def _mix_and_texts(mix: dict[str, float] | None, texts: dict[str, list[str]]) -> tuple[dict, dict]:
+    """The kinds that have texts to send (WeChat reuses the ask and rumour texts when it has none)."""
+    mix = {
+        k: w for k, w in (mix or DEFAULT_MIX).items() if texts.get(k) or (k == "wechat" and texts.get("ask"))
+    }
+    return mix, {**texts, "wechat": texts.get("wechat") or texts.get("ask", []) + texts.get("rumor", [])}
+
+
 def run_open_loop(
     base_url: str,
     rate: float,
@@ -286,10 +294,7 @@ def run_open_loop(
     """Requests arriving at `rate` per second for `seconds`; latency from each scheduled arrival."""
     if rate <= 0 or seconds <= 0:
         raise ValueError("rate and seconds must be positive")
-    mix = {
-        k: w for k, w in (mix or DEFAULT_MIX).items() if texts.get(k) or (k == "wechat" and texts.get("ask"))
-    }
-    texts = {**texts, "wechat": texts.get("wechat") or texts.get("ask", []) + texts.get("rumor", [])}
+    mix, texts = _mix_and_texts(mix, texts)
     load_before, cpu_before = load_average(), cpu_seconds()
     kinds = schedule(int(rate * seconds), mix, seed=seed)
     outcome, wall, lag = asyncio.run(_open(base_url, kinds, texts, rate, wechat, timeout))
@@ -314,10 +319,7 @@ def run_load(
     """Send the requests; summary with latency per kind, status counts and throughput."""
     if requests < 1 or concurrency < 1:
         raise ValueError("requests and concurrency must be positive")
-    mix = {
-        k: w for k, w in (mix or DEFAULT_MIX).items() if texts.get(k) or (k == "wechat" and texts.get("ask"))
-    }
-    texts = {**texts, "wechat": texts.get("wechat") or texts.get("ask", []) + texts.get("rumor", [])}
+    mix, texts = _mix_and_texts(mix, texts)
     load_before, cpu_before = load_average(), cpu_seconds()
     outcome, wall = asyncio.run(
         _run(base_url, schedule(requests, mix), texts, concurrency, max_seconds, wechat, timeout)
