@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from graph.records import MeasureRecord, PlanRecord
 from graph.roles import PLACE_ROLES, ROLE_NAMES, ROLES, role_of  # noqa: F401 - the pages' names for them
-from graph.unit_identity import scope_label, units_of
+from graph.unit_identity import scope_label, unit_scope, units_of
 from graph.unit_resolver import registry_applies
 
 
@@ -86,6 +86,16 @@ class Catalog:
         if self.registry is not None:
             return self.registry.canonical(name)
         return None
+
+    def unit_key(self, plan: PlanRecord):
+        """name -> the page key of the unit a name means in `plan`: the name itself, or
+        区财政局（罗湖区） when plans of several regions name one, so a link opens that region's unit."""
+
+        def key(name: str) -> str:
+            qualified = f"{name}（{scope_label(unit_scope(plan, name))}）"
+            return qualified if qualified in self.units else name
+
+        return key
 
     def regions_of(self, name: str) -> list[str]:
         """The page keys of the units of this name (any written form) when plans of several

@@ -97,7 +97,7 @@ def matrix_page(request: Request, unit: str = "", chapter: str = ""):
     query = {"unit": f.unit_query, "chapter": f.chapter or f.chapter_query}
     return render(request, "matrix.html", status_code=404 if f.problems else 200, f=f, rows=rows,
                   reports=_reports(request, catalog),
-                  header=TABLE_HEADER, joint_prefix=JOINT_PREFIX, chapters=catalog.chapters(),
+                  header=TABLE_HEADER, joint_prefix=JOINT_PREFIX, unit_key=catalog.unit_key, chapters=catalog.chapters(),
                   units=[s.name for s in catalog.unit_summaries()], query=query,
                   several_plans=len(catalog.plans) > 1, has_plans=bool(catalog.plans))
 

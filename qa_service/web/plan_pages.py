@@ -60,7 +60,7 @@ def measure_page(measure_id: str, request: Request):
     joint = not m.lead_units and len(m.co_units) > 1
     siblings = [x for x in plan.measures if x.path[:2] == m.path[:2]] if len(m.path) > 1 else []
     return render(request, "measure.html", m=m, plan=plan, steps=catalog.clause_path(m), units=units, joint=joint,
-                  full_name=catalog.full_name, siblings=siblings, chapter_key=catalog.chapter_key(m))
+                  full_name=catalog.full_name, unit_key=catalog.unit_key, siblings=siblings, chapter_key=catalog.chapter_key(m))
 
 
 @router.get("/units")

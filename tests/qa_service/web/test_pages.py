@@ -207,3 +207,11 @@ def test_unit_pages_keep_two_regions_apart(tmp_path):
         assert (
             "罗湖区支持人工智能OPC发展若干措施" in luohu and "淮阴区全民科学素质行动规划实施方案" not in luohu
         )
+        # A measure of each plan links its own region's 区财政局, on its page and in the table.
+        huaiyin_key, luohu_key = quote("区财政局（淮阴区）"), quote("区财政局（罗湖区）")
+        measure = re.search(r'href="(/measures/[^"]+)"', luohu).group(1)
+        page = client.get(measure).text
+        assert f'href="/units/{luohu_key}"' in page and f'href="/units/{huaiyin_key}"' not in page
+        table = client.get("/matrix").text
+        assert f'href="/units/{luohu_key}"' in table and f'href="/units/{huaiyin_key}"' in table
+        assert 'href="/units/%E5%8C%BA%E8%B4%A2%E6%94%BF%E5%B1%80"' not in table, "no link to the bare name"
