@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from graph.encoder.factory import get_encoder
 from graph.errors import GraphError, ModelUnavailable
 from graph.lru import GenerationCache
 from graph.search.claim_terms import ClaimTerms, claim_terms
@@ -380,10 +381,6 @@ class RumorChecker:
 
 def default_encoder_factory(settings: Settings) -> Callable[[], object]:
     def factory():
-        try:
-            from graph.encoder.factory import get_encoder
-        except ImportError as exc:
-            raise ModelUnavailable(f"sentence encoder module unavailable: {exc}") from exc
         return get_encoder(settings)
 
     return factory
