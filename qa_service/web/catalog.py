@@ -50,6 +50,7 @@ class Catalog:
         self.units: dict[str, list[Involvement]] = {}
         self.unit_name: dict[str, str] = {}  # page key -> the name as the plans write it
         self.unit_scope: dict[str, str] = {}  # page key -> its region (scope)
+        self._page_key: dict[tuple[str, str], str] = {}  # (scope, name) -> page key
         self._aliases: dict[str, str] = {}
         for plan in self.plans:
             for alias_owner, aliases in plan.unit_aliases.items():
@@ -63,6 +64,7 @@ class Catalog:
         for (scope, name), measures in found.items():
             key = name if regions[name] == 1 else f"{name}（{scope_label(scope)}）"
             self.unit_name[key], self.unit_scope[key] = name, scope
+            self._page_key[(scope, name)] = key
             self.units[key] = [Involvement(m, role_of(m, name)) for m in measures]
 
     # ------------------------------------------------------------------ units
@@ -92,8 +94,7 @@ class Catalog:
         区财政局（罗湖区） when plans of several regions name one, so a link opens that region's unit."""
 
         def key(name: str) -> str:
-            qualified = f"{name}（{scope_label(unit_scope(plan, name))}）"
-            return qualified if qualified in self.units else name
+            return self._page_key.get((unit_scope(plan, name), name), name)
 
         return key
 
