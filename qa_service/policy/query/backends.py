@@ -25,10 +25,28 @@ class Rows:
 
     measure_ids: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)  # unit -> measures
+    regional: dict[tuple[str, str], int] = field(default_factory=dict)  # (unit, region) -> measures
     roles: list[tuple[str, str, str]] = field(default_factory=list)  # (measure id, unit, lead|co)
     targets: list[tuple[str, int]] = field(default_factory=list)  # (owner id, target position)
     statements: list[str] = field(default_factory=list)
     seconds: float = 0.0
+
+    def add_counts(self, found) -> None:
+        """Rows of (name, region, n), one per unit node: `counts` adds same-named nodes up,
+        `regional` keeps each region's unit apart (淮阴区's 区科协 is not 罗湖区's)."""
+        for r in found:
+            name, region, n = r["name"], r.get("region") or "", int(r["n"])
+            self.counts[name] = self.counts.get(name, 0) + n
+            self.regional[(name, region)] = self.regional.get((name, region), 0) + n
+
+    def labelled_counts(self) -> dict[str, tuple[str, str, int]]:
+        """label -> (unit name, region shown or "", measures): the bare name when one region's units were counted, else
+        each with its region, 区科协（淮阴区）, so that two regions' units of one name stay apart."""
+        many = len({region for _, region in self.regional if region}) > 1
+        return {
+            (f"{name}（{region}）" if many and region else name): (name, region if many else "", n)
+            for (name, region), n in self.regional.items()
+        }
 
 
 class MemoryGraph:
@@ -78,8 +96,7 @@ class SparqlBackend:
             rows.measure_ids = [r["id"] for r in self.graph.sparql(text)]
         elif kind == "counts":
             text = sparql.unit_counts(q, names)
-            for r in self.graph.sparql(text):  # counted by unit node: same-named nodes add up
-                rows.counts[r["name"]] = rows.counts.get(r["name"], 0) + int(r["n"])
+            rows.add_counts(self.graph.sparql(text))
         elif kind == "roles":
             text = sparql.unit_roles(q)
             rows.roles = [(r["id"], r["name"], r["role"]) for r in self.graph.sparql(text)]
@@ -111,9 +128,7 @@ class CypherBackend:
             rows.measure_ids = [r["id"] for r in found]
         elif kind == "counts":
             statements = [cypher.unit_counts(q, names)]
-            rows.counts = {
-                r["name"]: int(r["n"]) for r in self.store.query(statements[0][0], **statements[0][1])
-            }
+            rows.add_counts(self.store.query(statements[0][0], **statements[0][1]))
         elif kind == "roles":
             statements = [cypher.unit_roles(q)]
             role = {"LEAD_UNIT": "lead", "CO_UNIT": "co"}

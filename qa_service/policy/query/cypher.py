@@ -82,7 +82,7 @@ def unit_counts(q: PolicyQuery, names: list[str] | None = None) -> tuple[str, di
         cypher = head + ("\nWHERE " + "\n  AND ".join(where) if where else "")
     else:
         cypher = measure_match(q, params) + f"\nMATCH (m)-[:{_DEPT_TYPES[q.count_role]}]->(u:Unit)"
-    return cypher + "\nRETURN u.name AS name, count(DISTINCT m) AS n", params
+    return cypher + "\nRETURN u.name AS name, u.region AS region, count(DISTINCT m) AS n", params
 
 
 def unit_roles(q: PolicyQuery) -> tuple[str, dict]:

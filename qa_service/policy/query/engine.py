@@ -86,12 +86,13 @@ class QueryEngine(TargetAndUnitAnswers):
 
     def _mixes_regions(self, q: PolicyQuery) -> bool:
         """Whether the query would match or count two regions' units of one name (淮阴区's and
-        罗湖区's 区科协) as one: the graph is matched by unit name."""
+        罗湖区's 区科协) as one: the graph is matched by unit name. Most / fewest count by unit node
+        and name each region's unit apart; which-of-two is answered plan by plan."""
         plans = [self.plans[p] for p in (q.scope.plans or self.plan_ids) if p in self.plans]
         if len({plan_scope(p) for p in plans}) <= 1:
             return False
         names = [t.name for t in q.units]
-        if not names and q.aggregate in (MAX, MIN, UNITS, COMPARE):
+        if not names and q.aggregate == UNITS:
             names = [n for p in plans for m in p.measures for n in m.all_units]
         return any(len(self.resolver.scopes(n)) > 1 for n in names)
 
@@ -219,13 +220,17 @@ class QueryEngine(TargetAndUnitAnswers):
 
     def _extreme(self, q: PolicyQuery, backend) -> tuple[PolicyResult, Rows]:
         rows = backend.run("counts", q)
-        counts = rows.counts
+        labelled = rows.labelled_counts()  # several regions' 区科协 are counted apart, never added up
+        counts = {label: n for label, (_, _, n) in labelled.items()}
         where = render.where(q, self._plan_title, len(self.plan_ids) > 1)
         role = "牵头" if q.count_role == LEAD else "参与"
         if not counts:
             return self._result(f"{where or '方案'}中没有单位{role}措施。", []), rows
         best = max(counts.values()) if q.aggregate == MAX else min(counts.values())
-        winners = sorted((n for n, c in counts.items() if c == best), key=self._unit_order)
+        def order(label: str) -> tuple:
+            return (*self._unit_order(labelled[label][0]), label)
+
+        winners = sorted((n for n, c in counts.items() if c == best), key=order)
         word = "最多" if q.aggregate == MAX else "最少"
         if len(winners) == 1:
             text = f"{best}项：{where}{role}措施{word}的是{winners[0]}，共{best}项。"
@@ -233,15 +238,19 @@ class QueryEngine(TargetAndUnitAnswers):
             text = f"{best}项：{where}{role}措施{word}的有{len(winners)}个单位并列，各{best}项：{'、'.join(winners)}。"
         others = sorted(
             ((n, c) for n, c in counts.items() if n not in winners),
-            key=lambda x: (-x[1] if q.aggregate == MAX else x[1], self._unit_order(x[0])),
+            key=lambda x: (-x[1] if q.aggregate == MAX else x[1], order(x[0])),
         )[:3]
         if others:
-            text += "其次：" + "、".join(f"{n}（{c}项）" for n, c in others) + "。"
+            text += "其次：" + "、".join(
+                f"{labelled[n][0]}（{labelled[n][1]}，{c}项）" if labelled[n][1] else f"{n}（{c}项）"
+                for n, c in others
+            ) + "。"
         text += "（只计部门单位，不含各镇、街道等属地）"
         units = [
             {
-                "name": n,
-                "full_name": self.resolver.full_name(n),
+                "name": labelled[n][0],
+                **({"region": labelled[n][1]} if labelled[n][1] else {}),
+                "full_name": self.resolver.full_name(labelled[n][0]),
                 "role": q.count_role,
                 "count": counts[n],
                 "measure_id": None,

@@ -141,13 +141,16 @@ class TargetAndUnitAnswers:
 
     def _each_plan(self, q: PolicyQuery, backend, handler) -> tuple[PolicyResult, Rows]:
         """Most / fewest / which-of-two over several plans, answered plan by plan, each line naming
-        its plan: one district's 区科协 is not another's, so their counts are not added up."""
+        its plan: one district's 区科协 is not another's, so their counts are not added up. Past
+        EACH_PLAN_MAX plans, most / fewest is one count naming each unit with its region."""
         plans = list(q.scope.plans or self.plan_ids)
-        if not self._many(q) or len(plans) > EACH_PLAN_MAX:
+        if not self._many(q):
             return handler(q, backend)
-        if q.aggregate == COMPARE:  # only the plans that name one of the two units
+        if q.aggregate == COMPARE:  # only the plans that name one of the two units, however many
             named = {self.index.plan_of[m.id].id for m in self.index.measures if set(q.compare) & _units(m)}
-            plans = [p for p in plans if p in named] or plans
+            plans = [p for p in plans if p in named] or plans[:1]
+        elif len(plans) > EACH_PLAN_MAX:  # one count over all, each region's units named apart
+            return handler(q, backend)
         results, all_rows = [], Rows()
         for pid in plans:
             result, rows = handler(replace(q, scope=replace(q.scope, plans=[pid])), backend)

@@ -124,8 +124,8 @@ def measures(q: PolicyQuery) -> str:
 
 
 def unit_counts(q: PolicyQuery, names: list[str] | None = None) -> str:
-    """Measures per department unit node (local governments and zones are not counted), labels
-    joined after counting; with `names`, only the units of those names."""
+    """Measures per department unit node (local governments and zones are not counted), labels and
+    regions joined after counting; with `names`, only the units of those names."""
     edge = {
         LEAD: "?m kepu:leadUnit ?u .",
         CO: "?m kepu:coUnit ?u .",
@@ -143,9 +143,9 @@ def unit_counts(q: PolicyQuery, names: list[str] | None = None) -> str:
     else:
         body = [*body, edge]
     return (
-        "SELECT ?name ?n WHERE {\n  { SELECT ?u (COUNT(DISTINCT ?m) AS ?n) WHERE {\n  "
+        "SELECT ?name ?region ?n WHERE {\n  { SELECT ?u (COUNT(DISTINCT ?m) AS ?n) WHERE {\n  "
         + "\n  ".join(_in_plans(q, body, head))
-        + "\n  } GROUP BY ?u }\n  ?u skos:prefLabel ?name .\n}"
+        + "\n  } GROUP BY ?u }\n  ?u skos:prefLabel ?name .\n  OPTIONAL { ?u kepu:region ?region }\n}"
     )
 
 

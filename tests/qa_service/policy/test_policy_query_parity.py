@@ -61,7 +61,8 @@ def _rows(backend, q: PolicyQuery) -> list:
     for kind, names in _kinds(q):
         rows = backend.run(kind, q, names)
         out.append(
-            (kind, sorted(rows.measure_ids), sorted(rows.counts.items()), sorted(rows.roles), sorted(rows.targets))
+            (kind, sorted(rows.measure_ids), sorted(rows.counts.items()), sorted(rows.regional.items()),
+             sorted(rows.roles), sorted(rows.targets))
         )
     return out
 

@@ -86,3 +86,50 @@ def test_graph_queries_do_not_count_two_regions_as_one(both):
     huaiyin, _ = plans()
     alone = PolicyQA([huaiyin], None, UnitRegistry.shared()).built.engine
     assert not alone._mixes_regions(alone.parse("区财政局和区住建局共同负责哪些工作？").query)
+
+
+HELDOUT = PROJECT_ROOT / "tests" / "data" / "plans" / "heldout"
+
+
+def test_most_over_many_plans_counts_each_regions_unit_apart():
+    # Beyond the plan-by-plan answer (EACH_PLAN_MAX plans), "which unit leads the most" counts over
+    # all plans at once: a unit name two regions share must be counted per region, never added up.
+    extra = [parse_plan_file(p) for p in sorted(HELDOUT.glob("*.txt"))[:4]]
+    loaded = [*plans(), *extra]
+    assert len(loaded) > 4
+    lead: dict[tuple[str, str], int] = {}
+    for plan in loaded:
+        for m in plan.measures:
+            for name in set(m.lead_units):
+                lead[(plan.region, name)] = lead.get((plan.region, name), 0) + 1
+    regions: dict[str, set[str]] = {}
+    for region, name in lead:
+        regions.setdefault(name, set()).add(region)
+    shared = {n for n, r in regions.items() if len(r) > 1}
+    assert shared  # the premise: two regions' plans name a lead unit alike (市国资委)
+    best = max(lead.values())
+    winners = {k for k, v in lead.items() if v == best}
+    qa = PolicyQA(loaded, None, UnitRegistry.shared())
+    result = qa.answer("牵头措施最多的是哪个单位？")
+    assert result.answer.startswith(f"{best}项"), result.answer
+    for region, name in winners:  # with several regions counted, every unit is named with its region
+        assert f"{name}（{region}）" in result.answer, result.answer
+    assert {(u["region"], u["name"]) for u in result.units} == winners
+    for name in shared:  # a shared name is never shown bare, with the regions' counts added up
+        assert not any(f"{name}（{n}项）" in result.answer for n in range(1, 200)), result.answer
+        assert f"的是{name}，" not in result.answer, result.answer
+
+
+def test_most_over_two_regions_is_answered_plan_by_plan(both):
+    # 淮阴区 and 罗湖区 both name a 区财政局; "which unit takes part in the most" is answered per plan.
+    result = both.answer("哪个单位参与的措施最多？")
+    huaiyin_line, luohu_line = result.answer.split("\n")
+    assert "淮阴区" in huaiyin_line and "罗湖区" in luohu_line, result.answer
+    for plan, line in zip(plans(), (huaiyin_line, luohu_line), strict=True):
+        counts: dict[str, int] = {}
+        for m in plan.measures:
+            for name in {*m.lead_units, *m.co_units}:
+                counts[name] = counts.get(name, 0) + 1
+        best = max(counts.values())
+        assert line.startswith(f"{best}项"), line
+        assert all(n in line for n, c in counts.items() if c == best), line
