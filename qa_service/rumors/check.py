@@ -31,6 +31,7 @@ from qa_service.rumors.decision import (
     CONFIRMED,
     MAX_ANSWERS,
     SUGGESTED,
+    Decision,
     PairScorer,
     Pick,
     answers,
@@ -323,28 +324,13 @@ class RumorChecker:
         evidence = evidence if evidence is not None else self.gather(query, index=index, features=False)
         return picks(self.pair.model, self.pair.decision, index, self.terms(index), evidence)
 
-    def _calibrated_picks(self, evidence: list[ClauseEvidence]) -> list[Pick]:
-        """The clauses whose top candidate the calibration confirms, best first, as picks."""
-        out = []
-        for i, ev in enumerate(evidence):
-            if ev.features and ev.retrieval.candidates:
-                p = self.calibration.probability(ev.features[0])
-                if p >= self.calibration.threshold:
-                    out.append(Pick(i, ev.clause, ev.retrieval.candidates[0], ev.features[0], p,
-                                    [c.material_id for c in ev.retrieval.candidates]))
-        return sorted(out, key=lambda p: -p.probability)
-
     def _check_pairs(self, index: PassageIndex, query: str) -> RumorResult:
-        """Two levels. Confirmed: what the calibration confirms (as before), then what the pair
-        decision confirms, one rebuttal per rumour the message carries; otherwise the pair
+        """Two levels. Confirmed: what the calibration and the pair decision confirm
+        (`confirmed_picks`), one rebuttal per rumour the message carries; otherwise the pair
         decision's suggestion ("您说的是不是……？"), never a verdict; otherwise nothing."""
         evidence = self.gather(query, index=index)
         scored = self.scored_picks(index, query, evidence)
-        confirmed, seen = [], set()
-        for pick in [*self._calibrated_picks(evidence), *answers(self.pair.decision, scored)]:
-            if pick.material_id not in seen and len(confirmed) < MAX_ANSWERS:
-                confirmed.append(pick)
-                seen.add(pick.material_id)
+        confirmed = confirmed_picks(self.calibration, self.pair.decision, evidence, scored)
         if confirmed:
             matches = [self._match(index, p) for p in confirmed]
             reply = "\n\n".join(build_reply(m.verdict, m.title, m.summary, m.source) for m in matches)
@@ -377,6 +363,40 @@ class RumorChecker:
         except (InvalidText, GraphError):
             return 0.0
         return probs[0] if probs else 0.0
+
+
+def calibrated_picks(calibration: Calibration, decision: Decision, evidence: list[ClauseEvidence],
+                     scored: list[Pick]) -> list[Pick]:
+    """The clauses whose top candidate the calibration confirms, best first, as picks. The
+    calibration reads shared words; its verdict also needs the claim's key words evoked by the
+    message (the pair decision's `key_confirm` rule), or the pair decision's own pick for that
+    clause to be the same material at a suggestion's level at least: 灰指甲用醋泡能治好吗 shares
+    every key word of 指甲变灰就是得了灰指甲 but the pair decision reads them apart."""
+    pair_pick = {p.clause_index: p for p in scored}
+    out = []
+    for i, ev in enumerate(evidence):
+        if not (ev.features and ev.retrieval.candidates):
+            continue
+        p = calibration.probability(ev.features[0])
+        if p < calibration.threshold:
+            continue
+        top, other = ev.retrieval.candidates[0], pair_pick.get(i)
+        agreed = other is not None and other.material_id == top.material_id and other.probability >= decision.suggest
+        if agreed or ev.features[0].get("key_min", 0.0) >= decision.key_confirm:
+            out.append(Pick(i, ev.clause, top, ev.features[0], p, [c.material_id for c in ev.retrieval.candidates]))
+    return sorted(out, key=lambda p: -p.probability)
+
+
+def confirmed_picks(calibration: Calibration, decision: Decision, evidence: list[ClauseEvidence],
+                    scored: list[Pick]) -> list[Pick]:
+    """What a message is answered with: the calibrated confirmations, then the pair decision's,
+    one per material, at most MAX_ANSWERS (`scored`: the pair decision's picks, best first)."""
+    confirmed, seen = [], set()
+    for pick in [*calibrated_picks(calibration, decision, evidence, scored), *answers(decision, scored)]:
+        if pick.material_id not in seen and len(confirmed) < MAX_ANSWERS:
+            confirmed.append(pick)
+            seen.add(pick.material_id)
+    return confirmed
 
 
 def default_encoder_factory(settings: Settings) -> Callable[[], object]:

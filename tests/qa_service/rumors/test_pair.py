@@ -116,3 +116,30 @@ def test_a_claim_word_without_a_counterpart_in_the_message_is_only_suggested():
     assert decision.level(0.8, {"key_min": 0.4}) == CONFIRMED
     assert decision.level(0.8, {"key_min": -0.7}) == SUGGESTED
     assert decision.level(0.2, {"key_min": 2.0}) == NONE
+
+
+def _clause(i: int, material: str, key_min: float):
+    from qa_service.rumors.check import ClauseEvidence
+    from qa_service.rumors.retrieval import Candidate, Retrieval
+
+    cand = Candidate(ordinal=i, material_id=material)
+    return ClauseEvidence(f"clause {i}", Retrieval(tokens=[], candidates=[cand]), [{"p": 0.9, "key_min": key_min}])
+
+
+def test_a_calibrated_verdict_needs_the_key_words_or_the_pair_decision_behind_it():
+    """The calibration reads shared words: 灰指甲用醋泡能治好吗 shares every key word of a material
+    on 指甲变灰; its verdict stands only when the claim's key words are evoked or the pair decision
+    picks the same material itself."""
+    from qa_service.rumors.check import calibrated_picks, confirmed_picks
+
+    calibration = SimpleNamespace(threshold=0.5, probability=lambda f: f["p"])
+    decision = Decision(confirm=0.7, suggest=0.3)
+    evoked, not_evoked, backed = _clause(0, "m-a", 0.4), _clause(1, "m-b", -0.8), _clause(2, "m-c", -0.8)
+    scored = [
+        Pick(1, "clause 1", backed.retrieval.candidates[0], {"key_min": -0.8}, 0.2),  # another pick, weak
+        Pick(2, "clause 2", backed.retrieval.candidates[0], {"key_min": -0.8}, 0.35),  # same material
+    ]
+    got = calibrated_picks(calibration, decision, [evoked, not_evoked, backed], scored)
+    assert [p.material_id for p in got] == ["m-a", "m-c"]
+    # the pair decision's pick for clause 2 is at a suggestion's level only: not a verdict of its own
+    assert [p.material_id for p in confirmed_picks(calibration, decision, [not_evoked], scored)] == []
