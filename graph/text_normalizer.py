@@ -1,14 +1,16 @@
 """Text normalisation applied to anything a person types before it is matched against stored text.
 
-One function, `normalize(text) -> str`: HTML tags and entities out, links out, traditional ->
-simplified Chinese, full-width ASCII -> half-width, emoji and WeChat sticker codes out, whitespace
-tidied. Character offsets are not preserved: normalise for matching, display the original.
+One function, `normalize(text) -> str`: HTML tags and entities out, links out, look-alike
+ideographs (Kangxi radicals, CJK compatibility ideographs: 喝⽔ written to slip past keyword
+filters) -> the ordinary character, traditional -> simplified Chinese, full-width ASCII ->
+half-width, emoji and WeChat sticker codes out, whitespace tidied. Character offsets are not preserved: normalise for matching, display the original.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from functools import lru_cache
 
 import opencc
@@ -41,6 +43,10 @@ _NEWLINES = re.compile(r"\s*\n\s*")
 _CJK = "\u3400-\u9fff\uf900-\ufaff"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}，。！？、；：]) (?=[{_CJK}，。！？、；：])")
 
+# Kangxi radicals, CJK radicals supplement, CJK compatibility ideographs (and their supplement):
+# NFKC maps those that have an ordinary twin onto it (⽔ -> 水, ⾦ -> 金); the rest stay.
+_LOOKALIKE = re.compile("[\u2e80-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]+")
+
 # Full-width ASCII forms (！ to ～) map onto ASCII by a fixed offset.
 _WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _WIDTH[0x3000] = 0x20
@@ -70,6 +76,8 @@ def normalize(text: str) -> str:
         return ""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _strip_markup(text)
+    if _LOOKALIKE.search(text):
+        text = _LOOKALIKE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
     text = _t2s().convert(text)
     text = text.translate(_WIDTH)
     text = _STICKER.sub(" ", text)

@@ -16,6 +16,8 @@ from graph.text_normalizer import normalize
     ("😱😱震惊！！[捂脸]5G致癌👍🏻", "震惊!! 5G致癌"),
     ("大蒜 能 降血压 吗", "大蒜能降血压吗"),
     ("水温56℃、PM2.5", "水温56℃、PM2.5"),
+    ("⽼⼈空腹喝⽔⾦银花", "老人空腹喝水金银花"),  # Kangxi radicals, as forwards use them against filters
+    ("隔夜菜會致\uf9a8嗎", "隔夜菜会致令吗"),  # a CJK compatibility ideograph (U+F9A8 -> 令)
     ("第一行\r\n\r\n\r\n  第二行  ", "第一行\n第二行"),
     ("", ""),
     ("https://a.com/x <br/> 🙏", ""),

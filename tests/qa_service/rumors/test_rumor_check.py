@@ -61,6 +61,15 @@ def test_traditional_characters_and_noise_are_normalised(checker):
     assert result.matched and result.materials[0].id == "overnight-dishes"
 
 
+def test_lookalike_radicals_read_as_the_ordinary_characters(checker):
+    # Forwards write look-alikes (a Kangxi radical, a CJK compatibility ideograph: U+2F9A3 for 菜)
+    # to slip past keyword filters.
+    plain, disguised = checker.check("听说隔夜菜会致癌，是真的吗？"), checker.check("听说隔夜\U0002f9a3会致癌，是真的吗？")
+    assert plain.matched and disguised.matched
+    assert [m.id for m in disguised.materials] == [m.id for m in plain.materials]
+    assert disguised.confidence == plain.confidence
+
+
 def test_unknown_claim_abstains_and_is_logged_for_staff(checker):
     result = checker.check("喝咖啡会导致骨质疏松吗")
 
