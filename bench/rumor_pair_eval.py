@@ -41,7 +41,7 @@ from qa_service.evaluation.rumor_eval import (
 from qa_service.evaluation.rumor_pair_fit import Asked, fit_all, score_picks
 from qa_service.rumors.calibration import load_calibration
 from qa_service.rumors.check import RumorChecker, confirmed_picks
-from qa_service.rumors.decision import ALL_FEATURES, CONFIRMED, DECISION_FEATURES, SUGGESTED
+from qa_service.rumors.decision import ALL_FEATURES, CONFIRMED, DECISION_FEATURES, SUGGESTED, load_pair_scorer
 from qa_service.rumors.retrieval import FusionConfig
 
 log = logging.getLogger("rumor_pair_eval")
@@ -256,7 +256,11 @@ def run(fit: Corpus, score: Corpus, l2: float, features: tuple[str, ...] = DECIS
         out["fused" if mode == "hybrid" else mode] = figures(rows)
         if mode == "hybrid":
             fused_calibration = calibration
-    model, decision = fit_all(fit.index, fit.terms, fit.fit_asked, l2=l2, features=features)
+    committed = load_pair_scorer() if fit.name == "kepu" and features == DECISION_FEATURES else None
+    if committed is not None and committed.info.get("l2") == l2:
+        model, decision = committed.model, committed.decision  # what ships, as for the calibration
+    else:
+        model, decision = fit_all(fit.index, fit.terms, fit.fit_asked, l2=l2, features=features)
     pair = pair_rows(score, model, decision)
     out["pair"] = figures(pair)
     out["pair"]["decision"] = decision.to_json()
