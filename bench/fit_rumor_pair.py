@@ -39,6 +39,16 @@ def manifest(paths: list[Path]) -> dict[str, str]:
     return out
 
 
+def fitting_files() -> list[Path]:
+    """What the shipped pair model is fitted on (its manifest lists their hashes)."""
+    data = PROJECT_ROOT / "tests" / "data"
+    return [
+        BUNDLED_MATERIALS_DIR,
+        *sorted(data.glob("rumor_queries_set*.jsonl")),
+        *sorted(data.glob("rumor_uncovered_set*.jsonl")),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -55,14 +65,8 @@ def main() -> None:
     encoder = get_encoder(Settings.from_env(data_dir))
     kepu = Corpus("kepu", BUNDLED_MATERIALS_DIR, data_dir, encoder, fit_only=True)
     model, decision = fit_all(kepu.index, kepu.terms, kepu.fit_asked, l2=args.l2)
-    data = PROJECT_ROOT / "tests" / "data"
-    files = [
-        BUNDLED_MATERIALS_DIR,
-        *sorted(data.glob("rumor_queries_set*.jsonl")),
-        *sorted(data.glob("rumor_uncovered_set*.jsonl")),
-    ]
     info = {
-        "fitted_on": manifest(files),
+        "fitted_on": manifest(fitting_files()),
         "l2": args.l2,
         "questions": sum(not a.synthetic for a in kepu.asked),
         "synthetic_uncovered": sum(a.synthetic for a in kepu.asked),

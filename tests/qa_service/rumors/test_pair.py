@@ -143,3 +143,13 @@ def test_a_calibrated_verdict_needs_the_key_words_or_the_pair_decision_behind_it
     assert [p.material_id for p in got] == ["m-a", "m-c"]
     # the pair decision's pick for clause 2 is at a suggestion's level only: not a verdict of its own
     assert [p.material_id for p in confirmed_picks(calibration, decision, [not_evoked], scored)] == []
+
+
+def test_the_committed_pair_model_was_fitted_on_the_material_as_it_is():
+    """Editing the bundled material or the fitting questions without refitting leaves a decision
+    tuned to texts that are gone: `python -m bench.fit_rumor_pair` after such a change."""
+    from bench.fit_rumor_pair import fitting_files, manifest
+
+    scorer = load_pair_scorer()
+    assert scorer is not None
+    assert scorer.info["fitted_on"] == manifest(fitting_files())
