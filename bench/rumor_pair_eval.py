@@ -40,8 +40,15 @@ from qa_service.evaluation.rumor_eval import (
 )
 from qa_service.evaluation.rumor_pair_fit import Asked, fit_all, score_picks
 from qa_service.rumors.calibration import load_calibration
-from qa_service.rumors.check import RumorChecker, confirmed_picks
-from qa_service.rumors.decision import ALL_FEATURES, CONFIRMED, DECISION_FEATURES, SUGGESTED, load_pair_scorer
+from qa_service.rumors.check import RumorChecker
+from qa_service.rumors.decision import (
+    ALL_FEATURES,
+    CONFIRMED,
+    DECISION_FEATURES,
+    SUGGESTED,
+    confirmed_picks,
+    load_pair_scorer,
+)
 from qa_service.rumors.retrieval import FusionConfig
 
 log = logging.getLogger("rumor_pair_eval")

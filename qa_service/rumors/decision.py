@@ -195,6 +195,40 @@ def answers(decision: Decision, scored: list[Pick]) -> list[Pick]:
     return out[:MAX_ANSWERS]
 
 
+def calibrated_picks(calibration, decision: Decision, evidence: list,
+                     scored: list[Pick]) -> list[Pick]:
+    """The clauses whose top candidate the calibration confirms, best first, as picks. The
+    calibration reads shared words; its verdict also needs the claim's key words evoked by the
+    message (the pair decision's `key_confirm` rule), or the pair decision's own pick for that
+    clause to be the same material at a suggestion's level at least: 灰指甲用醋泡能治好吗 shares
+    every key word of 指甲变灰就是得了灰指甲 but the pair decision reads them apart."""
+    pair_pick = {p.clause_index: p for p in scored}
+    out = []
+    for i, ev in enumerate(evidence):
+        if not (ev.features and ev.retrieval.candidates):
+            continue
+        p = calibration.probability(ev.features[0])
+        if p < calibration.threshold:
+            continue
+        top, other = ev.retrieval.candidates[0], pair_pick.get(i)
+        agreed = other is not None and other.material_id == top.material_id and other.probability >= decision.suggest
+        if agreed or ev.features[0].get("key_min", 0.0) >= decision.key_confirm:
+            out.append(Pick(i, ev.clause, top, ev.features[0], p, [c.material_id for c in ev.retrieval.candidates]))
+    return sorted(out, key=lambda p: -p.probability)
+
+
+def confirmed_picks(calibration, decision: Decision, evidence: list,
+                    scored: list[Pick]) -> list[Pick]:
+    """What a message is answered with: the calibrated confirmations, then the pair decision's,
+    one per material, at most MAX_ANSWERS (`scored`: the pair decision's picks, best first)."""
+    confirmed, seen = [], set()
+    for pick in [*calibrated_picks(calibration, decision, evidence, scored), *answers(decision, scored)]:
+        if pick.material_id not in seen and len(confirmed) < MAX_ANSWERS:
+            confirmed.append(pick)
+            seen.add(pick.material_id)
+    return confirmed
+
+
 @dataclass
 class PairScorer:
     """The pair model and the two-level decision fitted with it (one file, one fit)."""

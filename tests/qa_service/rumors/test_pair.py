@@ -17,6 +17,8 @@ from qa_service.rumors.decision import (
     PairScorer,
     Pick,
     answers,
+    calibrated_picks,
+    confirmed_picks,
     load_pair_scorer,
 )
 from qa_service.rumors.pair import PairModel, pair_features
@@ -130,7 +132,6 @@ def test_a_calibrated_verdict_needs_the_key_words_or_the_pair_decision_behind_it
     """The calibration reads shared words: 灰指甲用醋泡能治好吗 shares every key word of a material
     on 指甲变灰; its verdict stands only when the claim's key words are evoked or the pair decision
     picks the same material itself."""
-    from qa_service.rumors.check import calibrated_picks, confirmed_picks
 
     calibration = SimpleNamespace(threshold=0.5, probability=lambda f: f["p"])
     decision = Decision(confirm=0.7, suggest=0.3)
