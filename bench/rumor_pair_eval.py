@@ -279,12 +279,12 @@ def run(fit: Corpus, score: Corpus, l2: float, features: tuple[str, ...] = DECIS
 
 def shipped_rows(corpus: Corpus, calibration, decision, pair: list[tuple]) -> list[tuple]:
     """Rows of the two-level check as the service runs it (`confirmed_picks`); `pair`: pair_rows of
-    the same questions, for the suggestion where nothing is confirmed."""
+    the same questions, whose row (the suggestion, or nothing) stands where nothing is confirmed."""
     asked = [a for a in corpus.asked if not a.synthetic]
     out = []
     for a, p in zip(asked, pair, strict=True):
         confirmed = confirmed_picks(calibration, decision, a.clauses, a.picks)
-        out.append((a.kind, a.expect, confirmed[0].material_id, None) if confirmed else (*p[:2], None, p[3]))
+        out.append((a.kind, a.expect, confirmed[0].material_id, None) if confirmed else p)
     return out
 
 

@@ -3,7 +3,8 @@
 One function, `normalize(text) -> str`: HTML tags and entities out, links out, look-alike
 ideographs (Kangxi radicals, CJK compatibility ideographs: 喝⽔ written to slip past keyword
 filters) -> the ordinary character, traditional -> simplified Chinese, full-width ASCII ->
-half-width, emoji and WeChat sticker codes out, whitespace tidied. Character offsets are not preserved: normalise for matching, display the original.
+half-width, emoji and WeChat sticker codes out, whitespace tidied. Character offsets are not
+preserved: normalise for matching, display the original.
 """
 
 from __future__ import annotations
@@ -76,8 +77,7 @@ def normalize(text: str) -> str:
         return ""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _strip_markup(text)
-    if _LOOKALIKE.search(text):
-        text = _LOOKALIKE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+    text = _LOOKALIKE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
     text = _t2s().convert(text)
     text = text.translate(_WIDTH)
     text = _STICKER.sub(" ", text)

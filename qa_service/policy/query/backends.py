@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from graph.ontology import NAMESPACES
 from graph.records import PlanRecord
 from graph.store.rdf_mapping import plan_graph_iri, plan_to_graph
+from graph.unit_identity import scope_label
 from qa_service.policy.query import cypher, sparql
 from qa_service.policy.query.query import PolicyQuery
 
@@ -40,13 +41,15 @@ class Rows:
             self.regional[(name, region)] = self.regional.get((name, region), 0) + n
 
     def labelled_counts(self) -> dict[str, tuple[str, str, int]]:
-        """label -> (unit name, region shown or "", measures): the bare name when one region's units were counted, else
-        each with its region, 区科协（淮阴区）, so that two regions' units of one name stay apart."""
+        """label -> (unit name, region shown or "", measures): the bare name when one region's
+        units were counted, else each with its region as people read it (`scope_label`),
+        区科协（淮阴区）, so that two regions' units of one name stay apart."""
         many = len({region for _, region in self.regional if region}) > 1
-        return {
-            (f"{name}（{region}）" if many and region else name): (name, region if many else "", n)
-            for (name, region), n in self.regional.items()
-        }
+        out = {}
+        for (name, region), n in self.regional.items():
+            shown = scope_label(region) if many and region else ""
+            out[f"{name}（{shown}）" if shown else name] = (name, shown, n)
+        return out
 
 
 class MemoryGraph:

@@ -227,6 +227,7 @@ class QueryEngine(TargetAndUnitAnswers):
         if not counts:
             return self._result(f"{where or '方案'}中没有单位{role}措施。", []), rows
         best = max(counts.values()) if q.aggregate == MAX else min(counts.values())
+
         def order(label: str) -> tuple:
             return (*self._unit_order(labelled[label][0]), label)
 
