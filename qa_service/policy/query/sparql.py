@@ -7,7 +7,8 @@ their IRI, so the queries hold however graph/store/rdf_mapping.py mints unit IRI
 Shapes chosen for speed (bench/graph_query_bench.py, 100 plans in one store):
 - a plan in scope is its named graph (`GRAPH <plan> { … }`): each plan's triples are stored in a
   graph of their own besides the merged default graph, so a one-plan query reads that plan only;
-- bound terms first (unit nodes found by label in a sub-select, a chapter title), joins instead of
+- bound terms first (one unit's nodes found by label in a sub-select, a chapter title; two or more
+  units each in a sub-select of their measures, joined on ?m), joins instead of
   FILTER(EXISTS …), UNION branches for "or", MINUS for negation (a hash anti-join: FILTER NOT
   EXISTS ran its pattern once per measure, ~50x slower);
 - counts aggregate in SPARQL by unit node, labels joined after the GROUP BY.
@@ -63,7 +64,17 @@ def _positive(q: PolicyQuery) -> list[tuple[str, UnitTerm]]:
 
 def _head(q: PolicyQuery) -> list[str]:
     terms = _positive(q)
-    return [_units_first(terms)] if terms else []
+    return [_units_first(terms)] if len(terms) == 1 else []
+
+
+def _unit_measures(var: str, term: UnitTerm) -> str:
+    """A sub-select of the measures one unit term holds: with two or more terms, each term's
+    measures are found on their own and hash-joined on ?m (2x faster than binding every unit node
+    first and walking both role paths from each measure: 36 -> 16 ms over 100 plans)."""
+    return (
+        f"{{ SELECT DISTINCT ?m WHERE {{ {var} skos:prefLabel {_lit(term.name)} . "
+        f"?m {_ROLE_PATH[term.role]} {var} }} }}"
+    )
 
 
 def _measure_body(q: PolicyQuery, with_id: bool = True, typed: bool = False) -> list[str]:
@@ -76,8 +87,9 @@ def _measure_body(q: PolicyQuery, with_id: bool = True, typed: bool = False) -> 
         lines.append("VALUES ?id { " + " ".join(_lit(i) for i in s.measure_ids) + " }")
         lines.append("?m dcterms:identifier ?id .")
     units = list(q.units)
-    for var, term in _positive(q):
-        lines.append(f"?m {_ROLE_PATH[term.role]} {var} .")
+    positive = _positive(q)
+    for var, term in positive:
+        lines.append(f"?m {_ROLE_PATH[term.role]} {var} ." if len(positive) == 1 else _unit_measures(var, term))
         bound = True
     if s.chapter:
         lines.append(f"?m kepu:chapterTitle {_lit(s.chapter)} .")
