@@ -11,7 +11,11 @@ Graph shape; every `pos` keeps the record order so a plan reads back exactly as 
     (:Plan)-[:HAS_CHAPTER]->(:Chapter {uid, id, plan, pos, label, title})
     (:Plan)-[:HAS_SECTION]->(:Section {uid, id, plan, pos, label, title, chapter_label, target_group})
     (:Chapter)-[:HAS_SECTION]->(:Section)-[:HAS_MEASURE]->(:Measure)    by matching labels
-    (:Plan)-[:HAS_MEASURE]->(:Measure {id, plan, pos, path[], title, text, ..., source_*})
+    (:Plan)-[:HAS_MEASURE]->(:Measure {id, plan, pos, path[], title, text, ..., source_*,
+                                      lead_names[], co_names[], unit_names[]})
+                                                      the names of its units by role (unit_names:
+                                                      lead, co, local units and zones), copies of
+                                                      the edges below that queries test with IN
     (:Measure)-[:LEAD_UNIT {pos}]->(:Unit {key, name, region})   one node per unit identity:
                                                       key "淮阴区/区科协" (region-relative) or
                                                       "教育部" (national), graph/unit_identity.py
@@ -57,6 +61,14 @@ SCHEMA = (
     "CREATE INDEX kepu_target_plan IF NOT EXISTS FOR (n:Target) ON (n.plan)",
     "CREATE INDEX kepu_chapter_plan IF NOT EXISTS FOR (n:Chapter) ON (n.plan)",
     "CREATE INDEX kepu_section_plan IF NOT EXISTS FOR (n:Section) ON (n.plan)",
+    # Measures written before they carried their units' names (qa_service/policy/query/cypher.py
+    # tests roles with IN on these lists): fill them from the edges once.
+    "MATCH (m:Measure) WHERE m.lead_names IS NULL OPTIONAL MATCH (m)-[:LEAD_UNIT]->(u:Unit) "
+    "WITH m, collect(u.name) AS names SET m.lead_names = names",
+    "MATCH (m:Measure) WHERE m.co_names IS NULL OPTIONAL MATCH (m)-[:CO_UNIT]->(u:Unit) "
+    "WITH m, collect(u.name) AS names SET m.co_names = names",
+    "MATCH (m:Measure) WHERE m.unit_names IS NULL SET m.unit_names = "
+    "m.lead_names + m.co_names + coalesce(m.local_units, []) + coalesce(m.zones, [])",
 )
 
 
@@ -175,6 +187,8 @@ def plan_rows(plan: PlanRecord) -> PlanRows:
             path=list(m.path), title=m.title, text=m.text, chapter_title=m.chapter_title,
             section_title=m.section_title, responsibility_note=m.responsibility_note,
             local_units=list(m.local_units), zones=list(m.zones), target_group=m.target_group,
+            lead_names=list(m.lead_units), co_names=list(m.co_units),
+            unit_names=m.all_units,
             source_file=source.file if source else None, source_start=source.start if source else None,
             source_end=source.end if source else None,
         ))

