@@ -108,9 +108,14 @@ class PolicyIndex:
         self.target_docs = [TargetDoc(goal, None, plan) for plan in plans for goal in plan.goals] + [
             TargetDoc(t, m, self.plan_of[m.id]) for m in self.measures for t in m.targets
         ]
+        # A target's words, its measure's title and the section it sits in: the section names the
+        # group a population action is for (农民科学素质提升行动), which the target's own sentence may
+        # not ("每年培育高素质农民…" vs "每年资助1500名农民工…" under 产业工人).
         self.target_index = DocIndex(
             [tok(normalize(f"{d.target.text} {d.target.subject}")) * 2
-             + tok(normalize(d.measure.title if d.measure else "主要目标 科学素质")) for d in self.target_docs],
+             + tok(normalize(f"{d.measure.title} {d.measure.section_title} {_context(d)}" if d.measure
+                             else "主要目标 科学素质"))
+             for d in self.target_docs],
             [normalize(d.target.subject or d.target.text) for d in self.target_docs],
             [normalize(d.target.text) for d in self.target_docs],
             encoder, self.cache,
@@ -198,6 +203,18 @@ class PolicyIndex:
         """How specific the words the top document shares with the question are (0..1)."""
         total = sum(self.weight(w) for w in dict.fromkeys(words) if w in tokens or _parts_in(w, tokens))
         return min(total, cap) / cap
+
+
+def _context(doc: TargetDoc) -> str:
+    """The sentence of the measure's text a target was read from (its own words plus what it is
+    for: "分层次开展农民职业技能培训…每年培育高素质农民3000名以上"), or "" when not found."""
+    text = normalize(doc.measure.text)
+    at = text.find(normalize(doc.target.text)[:12])
+    if at < 0:
+        return ""
+    start = max(text.rfind(c, 0, at) for c in "。；") + 1
+    ends = [e for e in (text.find(c, at) for c in "。；") if e >= 0]
+    return text[start:min(ends) if ends else len(text)]
 
 
 def _sentences(text: str) -> list[str]:

@@ -66,3 +66,19 @@ def test_question_set_is_large_and_varied():
     kinds = [q["type"] for q in questions]
     assert len(questions) >= 120 and kinds.count("oos") >= 30
     assert {"resp", "lead", "reverse", "reverse_lead", "target", "structure", "basis", "followup"} <= set(kinds)
+
+
+@pytest.mark.parametrize(
+    "question, expected, not_expected",
+    [
+        # 农民 is in 农民工 too, and 培训 in the other measure's title: the section the target sits
+        # in (农民科学素质提升行动) and the sentence it was read from tell the two apart.
+        ("每年培训多少农民？", "3000名以上", "1500名"),
+        ("农民培训每年多少人？", "3000名以上", "1500名"),
+        ("每年资助多少农民工提升学历？", "1500名", "3000名"),
+    ],
+)
+def test_a_target_is_found_by_the_group_it_is_for(chat, question, expected, not_expected):
+    r = chat.answer(question)
+    assert r["intent"] == "target", r["answer"]
+    assert expected in r["answer"] and not_expected not in r["answer"], r["answer"]
