@@ -46,7 +46,7 @@ class TargetAndUnitAnswers:
             if x
         )
         if not lines:
-            return self._result(f"方案中没有{what or '符合条件'}的量化目标：共0项。", []), rows
+            return self._result(f"共0项：方案中没有{what or '符合条件'}的量化目标。", []), rows
         text = f"共{len(lines)}项目标（{what}）：\n" + "\n".join(
             f"{i}. {line}" for i, line in enumerate(lines, 1)
         )

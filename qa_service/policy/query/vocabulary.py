@@ -17,7 +17,9 @@ _PART_NEXT = re.compile(
 )
 _GROUP_BEFORE = re.compile(r"(面向|针对|对|关于|涉及|服务|为)$")
 _GROUP_AFTER = re.compile(
-    r"(方面|群体|人群|相关|这一?块|科学素质提升行动|行动|工作中|的措施|的目标|的指标|的任务|的工作)"
+    r"(方面|群体|人群|相关|这一?块|科学素质提升行动|行动|工作中|的措施|的目标|的指标|的任务|的工作"
+    # the group as the subject of a target question: "青少年每年有什么目标", "农民到2025年要达到多少"
+    r"|每年|到20\d\d|有什么|有哪些|有几|要完成|要达到)"
 )
 _REGION_TAIL = re.compile(r"^(.{2,6}?)(市|区|县|省)")
 # A district's plan implements its city's: "《淮安市人民政府关于…》" among its bases names the city.

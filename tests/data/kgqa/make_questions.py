@@ -801,6 +801,10 @@ for unit, qs in (
     add("plan_diff", qs, {"per_plan": lines}, "both", {"unit": unit})
 TG(["淮安市方案里到2025年要完成哪些目标？"], deadline="2025")
 rows[-1]["plan"] = "both"
+# Found by trying new wordings (2026-12-03), so dev: the group as the question's subject, no 面向.
+TG(["农民每年有什么目标？"], period="每年", group="农民")
+TG(["青少年每年有哪些目标？"], period="每年", group="青少年")
+TG(["产业工人到2025年要达到什么目标？"], deadline="2025", group="产业工人")
 for row in rows[TWO_PLANS_START:]:
     row["split"] = "dev"
 

@@ -125,3 +125,12 @@ def test_second_plan_questions_with_labelled_notes(chats):
     report = score(chats, [q for q in QUESTIONS if q["plan"] == "nanchong"], plan="nanchong_labelled")
     print(json.dumps({k: v for k, v in report.items() if k != "failures"}, ensure_ascii=False))
     assert report["accuracy"] >= 0.95, "\n".join(report["failures"])
+
+
+def test_a_group_named_as_the_subject_filters_targets(chats):
+    # "农民每年有什么目标？" names its group without 面向/针对: still the targets of that group.
+    wordings = {"农民每年有什么目标？", "青少年每年有哪些目标？", "产业工人到2025年要达到什么目标？"}
+    rows = [q for q in QUESTIONS if q.get("q") in wordings]
+    assert len(rows) == len(wordings)
+    report = score(chats, rows)
+    assert report["accuracy"] == 1.0, "\n".join(report["failures"])
