@@ -57,6 +57,11 @@ NO_MATERIAL_REPLY = (
     "您的问题已记录，我们会转给科普团队核实补充。在权威信息发布前，建议不轻信、不转发。"
 )
 SUGGESTION_REPLY = "您说的是不是“{title}”？回复 1 查看核实结果。"
+# A suggestion whose claim's key words the message does not evoke: often the same subject and another
+# claim (大蒜*降血压* against the material on 大蒜*杀病毒*), sometimes a paraphrase of the very claim
+# (of the bundled query sets' nine such suggestions, four were). Say what is true of both: no material
+# says exactly this; is the related one what was meant?
+NEAR_TOPIC_REPLY = "kepu 没有找到与这一说法完全对应的核实材料。相关的有：“{title}”，是您要问的吗？回复 1 查看。"
 LINKS_ONLY_REPLY = (
     "您发来的内容只有链接或网页代码，kepu 无法打开链接核实。"
     "请把需要核实的说法直接用文字发给我们。"
@@ -340,7 +345,9 @@ class RumorChecker:
         top = scored[0]
         if self.pair.decision.level(top.probability, top.features) == SUGGESTED:
             match = self._match(index, top)
-            return RumorResult(matched=False, verdict=None, reply=SUGGESTION_REPLY.format(title=match.title),
+            near = top.features.get("key_min", 0.0) < self.pair.decision.key_confirm
+            reply = (NEAR_TOPIC_REPLY if near else SUGGESTION_REPLY).format(title=match.title)
+            return RumorResult(matched=False, verdict=None, reply=reply,
                                confidence=top.probability, query=top.clause, ranking=top.ranking, level=SUGGESTED,
                                suggestion=match, suggestion_reply=build_reply(match.verdict, match.title,
                                                                               match.summary, match.source))
