@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.rumor_pair_eval import Corpus, same_claim
+from bench.rumor_pair_eval import Corpus, rebuts, same_claim
 from graph.settings import BUNDLED_MATERIALS_DIR, Settings
 
 log = logging.getLogger("rumor_cross_encoder_probe")
@@ -134,7 +134,7 @@ def curve(asked: list, best: dict[int, tuple[str, float]]) -> dict:
     same = same_claim()
 
     def right(n):
-        return n in best and (best[n][0] == asked[n].expect or best[n][0] in same.get(asked[n].expect, ()))
+        return n in best and rebuts(best[n][0], asked[n].expect, same)
 
     kinds = {k: [n for n, a in enumerate(asked) if a.expect and a.kind == k] for k in ("plain", "hard")}
     uncovered = [n for n, a in enumerate(asked) if not a.expect]

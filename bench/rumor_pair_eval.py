@@ -194,6 +194,11 @@ def same_claim(path: Path = SAME_CLAIM) -> dict[str, frozenset[str]]:
     return out
 
 
+def rebuts(got: str | None, expect: str | None, same: dict[str, frozenset[str]]) -> bool:
+    """`got` answers a question about `expect`: the same material, or one rebutting the same claim."""
+    return got == expect or got in same.get(expect, ())
+
+
 def figures(rows: list[tuple[str, str | None, str | None, str | None]]) -> dict:
     """rows: (kind, expect, confirmed material, suggested material). A material that rebuts the
     same claim as the expected one (`same_claim`) counts as the expected one."""
@@ -204,7 +209,7 @@ def figures(rows: list[tuple[str, str | None, str | None, str | None]]) -> dict:
         return round(sum(1 for r in sel if pred(r)) / len(sel), 4) if sel else None
 
     def right(got, expect):
-        return got == expect or got in same.get(expect, ())
+        return rebuts(got, expect, same)
 
     cov = [r for r in rows if r[1]]
     unc = [r for r in rows if not r[1]]

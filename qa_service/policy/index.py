@@ -208,13 +208,8 @@ class PolicyIndex:
 def _context(doc: TargetDoc) -> str:
     """The sentence of the measure's text a target was read from (its own words plus what it is
     for: "分层次开展农民职业技能培训…每年培育高素质农民3000名以上"), or "" when not found."""
-    text = normalize(doc.measure.text)
-    at = text.find(normalize(doc.target.text)[:12])
-    if at < 0:
-        return ""
-    start = max(text.rfind(c, 0, at) for c in "。；") + 1
-    ends = [e for e in (text.find(c, at) for c in "。；") if e >= 0]
-    return text[start:min(ends) if ends else len(text)]
+    key = normalize(doc.target.text)[:12]
+    return next((s for s in _SENTENCE.findall(normalize(doc.measure.text)) if key in s), "")
 
 
 def _sentences(text: str) -> list[str]:

@@ -345,8 +345,8 @@ class RumorChecker:
         top = scored[0]
         if self.pair.decision.level(top.probability, top.features) == SUGGESTED:
             match = self._match(index, top)
-            near = top.features.get("key_min", 0.0) < self.pair.decision.key_confirm
-            reply = (NEAR_TOPIC_REPLY if near else SUGGESTION_REPLY).format(title=match.title)
+            evoked = self.pair.decision.keys_evoked(top.features)
+            reply = (SUGGESTION_REPLY if evoked else NEAR_TOPIC_REPLY).format(title=match.title)
             return RumorResult(matched=False, verdict=None, reply=reply,
                                confidence=top.probability, query=top.clause, ranking=top.ranking, level=SUGGESTED,
                                suggestion=match, suggestion_reply=build_reply(match.verdict, match.title,

@@ -91,9 +91,13 @@ class Decision:
             for n, m, s, c in zip(self.features, self.mean, self.scale, coef, strict=True)
         )
 
+    def keys_evoked(self, feats: dict[str, float]) -> bool:
+        """Does the message evoke every key word of the pick's best claim (the verdict rule)?"""
+        return feats.get("key_min", 0.0) >= self.key_confirm
+
     def level(self, probability: float, feats: dict[str, float] | None = None) -> str:
         """`feats`: the pick's features; without them only the probability is read."""
-        if probability >= self.confirm and (feats is None or feats.get("key_min", 0.0) >= self.key_confirm):
+        if probability >= self.confirm and (feats is None or self.keys_evoked(feats)):
             return CONFIRMED
         return SUGGESTED if probability >= self.suggest else NONE
 
@@ -212,7 +216,7 @@ def calibrated_picks(calibration, decision: Decision, evidence: list,
             continue
         top, other = ev.retrieval.candidates[0], pair_pick.get(i)
         agreed = other is not None and other.material_id == top.material_id and other.probability >= decision.suggest
-        if agreed or ev.features[0].get("key_min", 0.0) >= decision.key_confirm:
+        if agreed or decision.keys_evoked(ev.features[0]):
             out.append(Pick(i, ev.clause, top, ev.features[0], p, [c.material_id for c in ev.retrieval.candidates]))
     return sorted(out, key=lambda p: -p.probability)
 
