@@ -243,6 +243,8 @@ class _WordNumbering:
         self.started: set[str] = set()
         try:
             root = document.part.numbering_part.element
+        # python-docx raises NotImplementedError for a document without a numbering part (its
+        # "create one" path is unimplemented): such a file simply has no automatic numbering.
         except (NotImplementedError, KeyError, AttributeError):
             return
         for abstract in root.findall(qn("w:abstractNum")):
