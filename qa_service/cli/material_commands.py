@@ -26,13 +26,15 @@ from qa_service.cli.base import (
     ingest_app,
     settings_of,
 )
-from qa_service.rumors.check import InvalidText, RumorChecker, default_encoder_factory, load_rumor_checker
+from qa_service.rumors import check as rumor_check
+from qa_service.rumors.check import InvalidText, RumorChecker, load_rumor_checker
 from qa_service.rumors.search import MaterialSearch
 
 
 def _encoder(ctx: typer.Context):
+    # Looked up on the module at call time, so the CLI and the service share one factory to replace.
     try:
-        return default_encoder_factory(settings_of(ctx))()
+        return rumor_check.default_encoder_factory(settings_of(ctx))()
     except GraphError as exc:
         fail(exc.user_message)
 

@@ -178,9 +178,10 @@ def test_hnsw_is_used_above_the_threshold(settings, corpus):
 
 
 def test_cli_ingest_reports_bad_files_and_exits_non_zero(tmp_path, monkeypatch):
-    from qa_service.cli import app, material_commands
+    from qa_service.cli import app
+    from qa_service.rumors import check as rumor_check
 
-    monkeypatch.setattr(material_commands, "default_encoder_factory", lambda settings: FakeEncoder)
+    monkeypatch.setattr(rumor_check, "default_encoder_factory", lambda settings: FakeEncoder)
     result = CliRunner().invoke(app, ["--data-dir", str(tmp_path / "d"), "ingest", "corpus", str(SMALL_MATERIALS)])
 
     assert result.exit_code == 1, result.output
@@ -191,9 +192,10 @@ def test_cli_ingest_reports_bad_files_and_exits_non_zero(tmp_path, monkeypatch):
 
 
 def test_cli_ingest_rejects_missing_directory(tmp_path, monkeypatch):
-    from qa_service.cli import app, material_commands
+    from qa_service.cli import app
+    from qa_service.rumors import check as rumor_check
 
-    monkeypatch.setattr(material_commands, "default_encoder_factory", lambda settings: FakeEncoder)
+    monkeypatch.setattr(rumor_check, "default_encoder_factory", lambda settings: FakeEncoder)
     result = CliRunner().invoke(app, ["--data-dir", str(tmp_path / "d"), "ingest", "corpus", str(tmp_path / "nope")])
 
     assert result.exit_code == 2
