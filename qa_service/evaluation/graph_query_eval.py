@@ -31,6 +31,9 @@ def check(kind: str, gold: dict, body: dict) -> str | None:
         want = "是" if gold["yes"] else "不"
         if not text.startswith(want):
             return f"answer starts {text[:1]!r}, gold {want!r}"
+        if kind == "max_yes":  # "区科协是不是牵头最多的？": the unit's own count follows
+            found = re.search(re.escape(gold["unit"]) + r"[^，。；]{0,4}?(\d+)项", text)
+            return None if found and int(found.group(1)) == gold["n"] else f"{gold['unit']} {gold['n']} not in {text[:60]}"
         return None if gold["clause"] in text else "clause missing"
     if kind in ("max", "min"):
         head = text.split("其次")[0]

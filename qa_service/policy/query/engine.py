@@ -233,6 +233,8 @@ class QueryEngine(TargetAndUnitAnswers):
 
         winners = sorted((n for n, c in counts.items() if c == best), key=order)
         word = "最多" if q.aggregate == MAX else "最少"
+        if q.asked_unit:
+            return self._asked_extreme(q, rows, labelled, winners, best, where, role, word), rows
         if len(winners) == 1:
             text = f"{best}项：{where}{role}措施{word}的是{winners[0]}，共{best}项。"
         else:
@@ -259,6 +261,22 @@ class QueryEngine(TargetAndUnitAnswers):
             for n in winners
         ]
         return self._result(text, [], units=units), rows
+
+    def _asked_extreme(self, q, rows, labelled, winners, best, where, role, word) -> PolicyResult:
+        """是 / 不 first, then the unit's own count and the winners': "不，区科协牵头3项；牵头最多的是…"."""
+        asked = q.asked_unit
+        mine = sorted(label for label, (name, _, _) in labelled.items() if name == asked)
+        n = sum(labelled[label][2] for label in mine)
+        named = "、".join(winners)
+        if any(label in winners for label in mine):
+            tie = f"（与{'、'.join(w for w in winners if w not in mine)}并列）" if len(winners) > len(mine) else ""
+            text = f"是，{where}{asked}{role}{n}项措施，是{role}措施{word}的单位{tie}。"
+        else:
+            text = f"不，{where}{asked}{role}{n}项措施；{role}措施{word}的是{named}，{'各' if len(winners) > 1 else '共'}{best}项。"
+        text += "（只计部门单位，不含各镇、街道等属地）"
+        units = [{"name": asked, "full_name": self.resolver.full_name(asked), "role": q.count_role,
+                  "count": n, "measure_id": None}]
+        return self._result(text, [], units=units)
 
     def _compare(self, q: PolicyQuery, backend) -> tuple[PolicyResult, Rows]:
         rows = backend.run("counts", q, names=q.compare)

@@ -110,8 +110,9 @@ def parse(
     scope = Scope(plans=vocab.find_plans(bare) or list(plan_ids))
     # Several plans loaded and the question names some of them: only the query keeps to those.
     plan_named = 0 < len(scope.plans) < len(plan_ids)
-    part = vocab.find_part(bare)
+    part = vocab.find_part(bare, scope.plans)
     group = vocab.find_group(bare)
+    numbered_part = part is not None and part[1].numbered
     if part is not None:
         part_obj, hit = part
         if part_obj.kind == "chapter":
@@ -142,6 +143,12 @@ def parse(
         and not (_MOST.search(text) or _LEAST.search(text))  # "各自…最多": most, plan by plan
     ):
         q.aggregate, q.compare = PLAN_DIFF, named[:2] if len(named) >= 2 else list(plan_ids)[:2]
+        return Parsed(q, unknown_units=unknown)
+    # "区科协是不是牵头最多的（单位）？": the superlative, answered yes or no for that unit.
+    if (_MOST.search(text) or _LEAST.search(text)) and len(mentions) == 1 and asks_yesno and not has_what(text):
+        q.aggregate = MIN if _LEAST.search(text) and not _MOST.search(text) else MAX
+        q.count_role = LEAD if lead_asked else ANY
+        q.asked_unit, q.units = mentions[0].canonical, []
         return Parsed(q, unknown_units=unknown)
     # Superlatives: "哪个单位参与的措施最多？"
     if (
@@ -238,6 +245,8 @@ def parse(
         or followup is not None
         or bool(excepted and terms)
         or bool(terms and plan_named)
+        # "第三章有哪些措施？": the ranking path reads parts by their titles only
+        or numbered_part
         # "哪些措施区科协牵头？": one unit's list in an order the ranking path does not read
         or (
             len(terms) == 1
@@ -258,6 +267,11 @@ def parse(
 
 
 # --------------------------------------------------------------------------- pieces
+
+
+def has_what(text: str) -> bool:
+    """Asks for a list or a name, not yes or no: "区科协参与最多的是哪些工作？"."""
+    return bool(_LIST_WORD.search(text) or _WHO.search(text))
 
 
 def _dedupe(mentions: list[UnitMention]) -> list[UnitMention]:

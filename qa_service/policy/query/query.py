@@ -77,6 +77,7 @@ class PolicyQuery:
     count_role: str = ANY  # MAX / MIN / COMPARE / UNITS: which role is counted
     compare: list[str] = field(default_factory=list)  # COMPARE: the two units; PLAN_DIFF: plan ids
     exclude_units: list[str] = field(default_factory=list)  # "除了X": left out of unit lists
+    asked_unit: str | None = None  # MAX / MIN as yes / no: "区科协是不是牵头最多的？"
 
     def __post_init__(self) -> None:
         if self.aggregate not in AGGREGATES:
@@ -138,4 +139,6 @@ class PolicyQuery:
                 what += "（" + "、".join(flt) + "）"
         if self.exclude_units:
             what += "，不含" + "、".join(self.exclude_units)
+        if self.asked_unit:
+            what += f"，判断是否为{self.asked_unit}"
         return f"{text}：{what}" if text else what

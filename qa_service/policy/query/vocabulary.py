@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from graph.records import PlanRecord
+from ingest.plan_walker import chinese_number
 from qa_service.chat.question import normalize
 
 # Endings people drop when naming a part: 科普基础设施建设工程 -> 科普基础设施建设.
@@ -21,6 +22,10 @@ _GROUP_AFTER = re.compile(
     # the group as the subject of a target question: "青少年每年有什么目标", "农民到2025年要达到多少"
     r"|每年|到20\d\d|有什么|有哪些|有几|要完成|要达到)"
 )
+# A part named by its number: 第三章, 第三部分, 第3章; a section 第二章第三节, 二、（三）.
+_CHAPTER_WORDS = ("章", "部分", "大部分", "篇", "大项")
+_LABEL_NUMBER = re.compile(r"[第、.．()（）\s章节部分]")
+_DIGITS = "零一二三四五六七八九"
 _REGION_TAIL = re.compile(r"^(.{2,6}?)(市|区|县|省)")
 # A district's plan implements its city's: "《淮安市人民政府关于…》" among its bases names the city.
 _BASIS_CITY = re.compile(r"^《?([^《》]{2,4}?)(市)(人民政府|委|全民|关于)")
@@ -32,6 +37,7 @@ class Part:
     kind: str  # chapter | section
     title: str
     forms: list[str] = field(default_factory=list)
+    numbered: list[str] = field(default_factory=list)  # 第三章…: no words after it needed
 
 
 @dataclass
@@ -40,6 +46,7 @@ class Hit:
     start: int
     end: int
     plan: str | None = None
+    numbered: bool = False  # named by its number (第三章), not its title
 
 
 class Vocabulary:
@@ -50,11 +57,14 @@ class Vocabulary:
         self.plan_names: dict[str, set[str]] = {}  # form -> plan ids
         self.parent_names: dict[str, set[str]] = {}  # the city of a district's plan -> plan ids
         for plan in plans:
-            for ch in plan.chapters:
-                self.parts.append(Part(plan.id, "chapter", ch.title, _forms(ch.title)))
+            for i, ch in enumerate(plan.chapters, 1):
+                number = _number(ch.label) or i
+                self.parts.append(Part(plan.id, "chapter", ch.title, _forms(ch.title), _chapter_numbers(number)))
+            chapter_numbers = {ch.label: _number(ch.label) or i for i, ch in enumerate(plan.chapters, 1)}
             for sec in plan.sections:
                 if any(m.section_title == sec.title for m in plan.measures):
-                    self.parts.append(Part(plan.id, "section", sec.title, _forms(sec.title)))
+                    numbered = _section_numbers(chapter_numbers.get(sec.chapter_label), _number(sec.label))
+                    self.parts.append(Part(plan.id, "section", sec.title, _forms(sec.title), numbered))
                 if sec.target_group:
                     self._add_group(sec.target_group)
             for m in plan.measures:
@@ -72,10 +82,13 @@ class Vocabulary:
             if len(piece) >= 2:
                 self.groups.setdefault(normalize(piece), label)
 
-    def find_part(self, text: str) -> tuple[Part, Hit] | None:
+    def find_part(self, text: str, plans: list[str] | None = None) -> tuple[Part, Hit] | None:
         """The longest chapter/section name in the question; a short form (科普基础设施建设) only
-        where the words after it speak of a part, not of one measure (科技资源科普化机制)."""
+        where the words after it speak of a part, not of one measure (科技资源科普化机制). A part
+        named by its number (第三章, 二、（三）) only when one plan is in `plans`: every plan has a
+        第三章."""
         best = None
+        one_plan = plans[0] if plans is not None and len(set(plans)) == 1 else None
         for part in self.parts:
             for form in part.forms:
                 at = text.find(form)
@@ -83,6 +96,12 @@ class Vocabulary:
                     continue
                 if at >= 0 and (best is None or len(form) > best[1].end - best[1].start):
                     best = (part, Hit(part.title, at, at + len(form), part.plan))
+            if part.plan != one_plan:
+                continue
+            for form in part.numbered:
+                at = text.find(form)
+                if at >= 0 and (best is None or len(form) > best[1].end - best[1].start):
+                    best = (part, Hit(part.title, at, at + len(form), part.plan, numbered=True))
         return best
 
     def find_group(self, text: str) -> Hit | None:
@@ -119,6 +138,37 @@ def _forms(title: str) -> list[str]:
         if title.endswith(ending) and len(title) - len(ending) >= 4:
             forms.add(title[: -len(ending)])
     return sorted(forms, key=len, reverse=True)
+
+
+def _number(label: str) -> int | None:
+    """ "三、" / "第三章" / "（三）" / "3." -> 3."""
+    core = _LABEL_NUMBER.sub("", label or "")
+    return int(core) if core.isdigit() else chinese_number(core)
+
+
+def _numerals(n: int) -> list[str]:
+    """3 -> ["三", "3"]; 12 -> ["十二", "12"]."""
+    if n < 10:
+        chinese = _DIGITS[n]
+    else:
+        tens, ones = divmod(n, 10)
+        chinese = ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+    return [chinese, str(n)]
+
+
+def _chapter_numbers(n: int) -> list[str]:
+    return [f"第{x}{word}" for x in _numerals(n) for word in _CHAPTER_WORDS]
+
+
+def _section_numbers(chapter: int | None, n: int | None) -> list[str]:
+    """二、（三） as the answers print it, and 第二章第三节 / 第二部分第三节 / 第二部分（三）."""
+    if chapter is None or n is None:
+        return []
+    ch, sec = _numerals(chapter)[0], _numerals(n)[0]
+    forms = [f"{ch}、({sec})", f"{ch}({sec})"]
+    for word in ("章", "部分"):
+        forms += [f"第{ch}{word}第{sec}节", f"第{ch}{word}({sec})", f"第{ch}{word}第({sec})"]
+    return forms
 
 
 def _plan_forms(plan: PlanRecord) -> set[str]:

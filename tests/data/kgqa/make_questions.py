@@ -805,6 +805,27 @@ rows[-1]["plan"] = "both"
 TG(["农民每年有什么目标？"], period="每年", group="农民")
 TG(["青少年每年有哪些目标？"], period="每年", group="青少年")
 TG(["产业工人到2025年要达到什么目标？"], deadline="2025", group="产业工人")
+# Found by trying new wordings (2026-12-03), so dev: parts named by number (第三章, 二、（三）) and
+# superlatives asked yes or no for one unit.
+L("count", ["第三章有几项措施？", "第三部分一共有多少项工作？"], count=True, chapter="素质提升重点行动")
+L("scoped", ["第二章有哪些措施？"], chapter="科学普及重点工程")
+L("scoped", ["第三部分里区科协牵头的有哪些？"], chapter="素质提升重点行动", terms=[(K, "lead", False)])
+L("count", ["二、（三）有几项措施？", "第二章第三节有多少项措施？"], count=True, section="科普基础设施建设工程")
+U(["第二章第三节由哪些单位参与？"], section="科普基础设施建设工程")
+
+
+def MY(qs, unit, role="any", most=True):
+    c = counts(H, role)
+    best = max(c.values()) if most else min(c.values())
+    gold = {"yes": c.get(unit, 0) == best, "unit": unit, "n": c.get(unit, 0)}
+    add("max_yes", qs, gold, "huaiyin", {"role": role, "most": most})
+
+
+MY(["区科协是不是牵头单位最多的？", "区科协是牵头最多的吗？"], K, "lead")
+MY(["区委宣传部是牵头措施最多的单位吗？"], "区委宣传部", "lead")
+MY(["区科协是参与最多的单位吗？"], K)
+MY(["区教体局是不是参与措施最多的？"], J)
+MY(["区交通局是不是参与最少的？"], "区交通局", most=False)
 for row in rows[TWO_PLANS_START:]:
     row["split"] = "dev"
 

@@ -5,6 +5,7 @@ was written with the dev part, before tuning, and its failures are not looked at
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -133,4 +134,14 @@ def test_a_group_named_as_the_subject_filters_targets(chats):
     rows = [q for q in QUESTIONS if q.get("q") in wordings]
     assert len(rows) == len(wordings)
     report = score(chats, rows)
+    assert report["accuracy"] == 1.0, "\n".join(report["failures"])
+
+
+def test_parts_named_by_number_and_superlatives_asked_yes_or_no(chats):
+    # "第三章有几项措施？" names its chapter by number; "区科协是牵头最多的吗？" asks 是/不 first, with
+    # the unit's own count (it once answered "是" with the 3 measures 区科协 leads).
+    numbered = [q for q in QUESTIONS if re.search(r"第.(章|部分)|二、（三）", q.get("q", ""))]
+    asked = [q for q in QUESTIONS if q["kind"] == "max_yes"]
+    assert len(numbered) >= 6 and len(asked) >= 6 and {q["gold"]["yes"] for q in asked} == {True, False}
+    report = score(chats, numbered + asked)
     assert report["accuracy"] == 1.0, "\n".join(report["failures"])

@@ -94,6 +94,28 @@ def test_other_questions_keep_the_ranking_path(chat):
         assert body["intent"] != "query" and "query" not in body, question
 
 
+def test_parts_named_by_number_only_where_one_plan_is_asked_about():
+    huaiyin = parse_plan_file(PLAN)
+    second = parse_plan_file(ROOT / "tests" / "data" / "kgqa" / "nanchong_2026_opc.txt")
+    one = ChatService(PolicyQA([huaiyin], None, UnitRegistry.load()), InMemorySessionStore())
+    body = one.answer("第三章有几项措施？")
+    assert body["intent"] == "query" and body["answer"].startswith("共17项"), body["answer"]
+    assert {m["path"][0] for m in body["measures"]} == {"三、"}
+    body = one.answer("二、（三）有哪些措施？")
+    assert clauses(body) == ["二、（三）1.", "二、（三）2.", "二、（三）3.", "二、（三）4."]
+    # Every plan has a 第三章: with two loaded, only a question naming its plan gets one.
+    both = ChatService(PolicyQA([huaiyin, second], None, UnitRegistry.load()), InMemorySessionStore())
+    assert both.answer("第三章有几项措施？").get("intent") != "query"
+    body = both.answer("淮阴区方案第三章有几项措施？")
+    assert body["intent"] == "query" and body["answer"].startswith("共17项"), body["answer"]
+
+
+def test_a_unit_asked_what_it_does_in_spoken_words(chat):
+    for question in ("区教体局负责些啥", "教育局都管些什么"):
+        body = chat.answer(question)
+        assert body["answer"].startswith("区教体局（淮阴区教育体育局）参与22项措施"), (question, body["answer"])
+
+
 def test_follow_up_narrows_the_previous_answer(chat):
     chat.answer("区科协负责哪些工作？", "kgqa-follow")
     body = chat.answer("那其中哪些是区委宣传部牵头的？", "kgqa-follow")
