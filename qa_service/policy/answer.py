@@ -88,6 +88,7 @@ class PolicyAnswerer:
             it.OOS: self._oos,
             it.BASIS: self._basis,
             it.PLAN_INFO: self._plan_info,
+            it.UNIT_INFO: self._unit_info,
             it.REVERSE: self._reverse,
             it.REVERSE_LEAD: self._reverse,
             it.TARGET: self._target,
@@ -114,6 +115,21 @@ class PolicyAnswerer:
         answer = "\n".join(fmt.plan_info(p) for p in plans)
         cites = [fmt.plan_citation(p, "标题", p.title, f"{p.title}（{p.period}）{p.status}") for p in plans]
         return PolicyResult(it.PLAN_INFO, answer, 0.95, False, citations=cites, state=TurnState(it.PLAN_INFO))
+
+    def _unit_info(self, intent: Intent, query: Query) -> PolicyResult:
+        """What a unit named in the question is: its full name and its part in the plans."""
+        unit = intent.units[0].canonical
+        lines, units = [], []
+        for scope in self._scopes_asked(unit, intent, query.text):
+            involved = [m for m in self.index.measures if unit in _roles(m)
+                        and (scope is None or self.resolver.scope_of(self.index.plan_of[m.id].id, unit) == scope)]
+            leads = sum(unit in m.lead_units for m in involved)
+            lines.append(fmt.unit_info(unit, self.resolver.full_name(unit, scope),
+                                       scope_label(scope) if scope else "", len(involved), leads))
+            units.append({"name": unit, "full_name": self.resolver.full_name(unit, scope), "role": "any",
+                          "count": len(involved), "measure_id": None})
+        return PolicyResult(it.UNIT_INFO, "\n".join(lines), 0.9, False, units=units,
+                            state=TurnState(it.REVERSE, (), unit))
 
     def _reverse(self, intent: Intent, query: Query) -> PolicyResult:
         unit = intent.unit

@@ -61,6 +61,19 @@ def measure_lead(measure: MeasureRecord) -> str:
     return f"【{measure.title}】{body}。（出处：{measure.clause_label}）"
 
 
+def unit_info(unit: str, full_name: str, region: str, involved: int, leads: int) -> str:
+    """ "区科协即淮阴区科学技术协会。方案中参与35项措施，其中牵头3项。" """
+    where = f"（{region}）" if region else ""
+    if full_name and full_name != unit:
+        head = f"{unit}{where}即{full_name}。"
+    else:
+        head = f"{unit}{where}：方案中就用这一名称，单位名录里没有登记它的全称。"
+    if not involved:
+        return head + "方案中没有列出它承担的措施。"
+    tail = f"，其中牵头{leads}项" if leads else "，都不是牵头单位"
+    return head + f"方案中参与{involved}项措施{tail}。可以问“{unit}负责哪些工作？”查看。"
+
+
 def reverse(unit: str, full_name: str, measures: list[MeasureRecord], lead_only: bool,
             all_count: int, chapter_title: Callable[[MeasureRecord], str]) -> str:
     who = unit if full_name in ("", unit) else f"{unit}（{full_name}）"

@@ -12,6 +12,7 @@ from qa_service.policy.state import TurnState
 # Intents answered from the graph; "oos" is a question the plan cannot answer by its nature.
 RESP, LEAD, REVERSE, REVERSE_LEAD = "resp", "lead", "reverse", "reverse_lead"
 TARGET, STRUCTURE, BASIS, PLAN_INFO, TOPIC, OOS = "target", "structure", "basis", "plan_info", "topic", "oos"
+UNIT_INFO = "unit_info"  # "区科协的全称是什么？", "区市管局是什么单位？"
 
 _LEAD = re.compile(r"牵头|挑头|领头(?!人|羊)|带头(?!人)|主抓|抓总|牵总|主导")
 _WHO = re.compile(
@@ -37,6 +38,11 @@ _PLAN = re.compile(
     r"适用|哪个区|哪个地方|(一共|总共|共)有?(多少|几)(项|条|章|个)?(措施|任务|工程|行动|章)"
 )
 _PLAN_WORD = re.compile(r"方案|规划|这个文件|本文件|这份|一共|总共")
+# What a named unit is: its full name, or what its short name stands for.
+_UNIT_INFO = re.compile(
+    r"全称|全名|简称|正式名称|完整(名称|名字)|(是|指|属于)(的是)?(什么|啥|哪个|哪一个|哪家)(单位|部门|机构)|"
+    r"(是|指)(的是)?(什么|啥)(意思)?[?？]?$|代表(什么|哪个)|是干什么的|是做什么的"
+)
 # Things the plan never says: opening hours, addresses, phone numbers, fees and procedures,
 # who holds an office, weather, chit-chat ("admin": not for the rumour side either) ...
 _OOS_ADMIN = re.compile(
@@ -94,6 +100,8 @@ def has_cue(text: str) -> bool:
 
 
 def _kind(text: str, units: list[UnitMention]) -> str:
+    if len(units) == 1 and _UNIT_INFO.search(_without_units(text, units)) and not _DO.search(text):
+        return UNIT_INFO
     if _OOS.search(text) and not _PLAN.search(text):
         return OOS
     if _BASIS.search(text):
@@ -134,7 +142,11 @@ def _resolve_followup(intent: Intent, text: str, previous: TurnState) -> None:
         intent.followup = True
         return
     # "它还负责什么？": the unit of the previous answer.
-    if not intent.units and prev_unit and _DO.search(text) and bare and intent.kind in (TOPIC, RESP, TARGET):
+    # "那它牵头哪些工作？" asks what that unit leads, not who leads the previous measures.
+    pronoun = bool(re.search(r"它|其|该单位|这个单位|这家单位|这个部门", text))
+    if not intent.units and prev_unit and _DO.search(text) and bare and (
+        intent.kind in (TOPIC, RESP, TARGET) or (intent.kind == LEAD and pronoun)
+    ):
         intent.kind = REVERSE_LEAD if _LEAD.search(text) else REVERSE
         intent.unit = prev_unit
         intent.followup = True

@@ -812,6 +812,8 @@ L("scoped", ["第二章有哪些措施？"], chapter="科学普及重点工程")
 L("scoped", ["第三部分里区科协牵头的有哪些？"], chapter="素质提升重点行动", terms=[(K, "lead", False)])
 L("count", ["二、（三）有几项措施？", "第二章第三节有多少项措施？"], count=True, section="科普基础设施建设工程")
 U(["第二章第三节由哪些单位参与？"], section="科普基础设施建设工程")
+L("not", ["区民政局不牵头但参与的工作有哪些？"], terms=[("区民政局", "co", False)])
+L("not", ["区科协没有牵头只是参与的措施有几项？"], count=True, terms=[(K, "co", False)])
 
 
 def MY(qs, unit, role="any", most=True):

@@ -66,6 +66,26 @@ def test_what_a_unit_does_is_grouped_by_chapter(chat):
     assert {m["title"] for m in r["measures"]} == {"加大科普创作支持力度", "强化科普教育基地建设", "建立应急科普宣教协同机制"}
 
 
+@pytest.mark.parametrize("question", ["区委宣传部的全称是什么？", "宣传部是什么单位？", "区委宣传部是什么意思"])
+def test_what_a_unit_is_gives_its_full_name_and_part_in_the_plan(chat, question):
+    r = ask(chat, question)
+    assert r["intent"] == "unit_info" and not r["abstained"], r["answer"]
+    involved = ask(chat, "区委宣传部负责哪些工作？")["measures"]
+    leads = ask(chat, "区委宣传部牵头哪些工作？")["measures"]
+    full = r["units"][0]["full_name"]
+    assert full not in ("", "区委宣传部") and full.endswith("宣传部")
+    assert r["answer"] == (f"区委宣传部即{full}。方案中参与{len(involved)}项措施，其中牵头{len(leads)}项。"
+                           "可以问“区委宣传部负责哪些工作？”查看。")
+    ask(chat, question, "unit-info")
+    follow = ask(chat, "那它牵头哪些工作？", "unit-info")
+    assert [m["title"] for m in follow["measures"]] == [m["title"] for m in leads] and leads
+
+
+def test_a_unit_that_leads_nothing_is_said_to_lead_nothing(chat):
+    r = ask(chat, "区科协的全称是什么？")
+    assert r["answer"].startswith("区科协即淮阴区科学技术协会。") and "都不是牵头单位" in r["answer"]
+
+
 def test_a_question_naming_two_units_answers_for_each_in_the_order_asked(chat):
     r = ask(chat, "区民政局和区委组织部分别负责哪些工作？")
     assert r["intent"] == "reverse" and not r["abstained"]
