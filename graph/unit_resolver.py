@@ -39,6 +39,7 @@ LEVELS = "省市县区"
 MARKERS = "*＊★☆※"
 # Unit names end in one of these; typo candidates are substrings ending here.
 _SUFFIX = re.compile(r"(局|委|部|办|会|联|中心|校|院|团|分局)")
+_BRACKET = re.compile(r"^([^（(]{2,})[（(]([^）)]{1,8})[）)]$")
 _MIN_FUZZY_LEN = 4
 _OTHER_LEVEL = "市省县国"
 
@@ -157,7 +158,9 @@ class UnitResolver:
                         out._aliases[canonical].append(alias)
         # Order matters to the tokenizer these forms feed (qa_service/policy/index.py): the
         # registry's forms first, then the plans' units and aliases, then their variants.
-        if registry is not None:
+        # The registry names one region's units: with only other regions' plans loaded, its
+        # forms would read 科技局 in 太仓's plan as 淮阴's 区科技局.
+        if registry is not None and (not plans or any(registry_applies(registry, p.region) for p in plans)):
             for surface, canonical in registry.all_surface_forms().items():
                 out._add(surface, (home, canonical))
             for info in registry.units():
@@ -170,11 +173,20 @@ class UnitResolver:
             for canonical, aliases in plan.unit_aliases.items():
                 for alias in aliases:
                     out._add_variants(alias, (unit_scope(plan, canonical), canonical), plan.region)
+        named = {(unit_scope(p, n), n) for p in plans for m in p.measures for n in m.all_units}
+        for plan in plans:  # 各区人民政府 as the plan writes it (no short forms: 各镇 is not 镇)
+            for name in dict.fromkeys(n for m in plan.measures for n in m.all_units):
+                out._add(name, (unit_scope(plan, name), name))
         region_of = {plan_scope(p): p.region for p in plans}
         for surface, units in list(out._forms.items()):
             for unit in units[:1]:
                 out._add_variants(surface, unit, region_of.get(unit[0], registry.region if registry else ""))
         for surface, units in out._forms.items():
+            # A form the loaded plans use means their unit (经信局 in 武汉's plan is 市经信局, not
+            # the registry's 区工信局), the registry's only where no plan names a unit of that form.
+            # A unit's own full name always means it; among the rest, the unit whose own name the
+            # form shortens (市经信局) before one it is an alias of.
+            units.sort(key=lambda u: (u[1] != surface, u not in named, not u[1].endswith(surface)))
             canonical = units[0][1]
             if surface != canonical and surface not in out._aliases.setdefault(canonical, []):
                 out._aliases[canonical].append(surface)
@@ -193,6 +205,17 @@ class UnitResolver:
         """The forms people write for one unit: 区卫健委 -> 卫健委; 区委组织部 -> 组织部;
         淮阴区卫生健康委员会 -> 卫生健康委员会, 区卫生健康委员会; 罗湖区's 区科协 -> 罗湖区科协."""
         self._add(name, unit)
+        bracket = _BRACKET.match(name)
+        if bracket:  # 市委组织部（人才办）: 市委组织部 / 组织部, and 人才办 / 市委人才办
+            base, inner = bracket.group(1), bracket.group(2)
+            self._add_variants(base, unit, region)
+            if _SUFFIX.search(inner[-2:]) and len(inner) >= 2:
+                self._add(inner, unit)
+                if base[:1] in LEVELS:
+                    self._add(base[:1] + inner, unit)
+                    if base[1:2] == "委":
+                        self._add(base[:2] + inner, unit)
+            return
         stem = region[:-1] if len(region) > 2 else region
         level = region[-1:] if region[-1:] in LEVELS else ""
         for lead in dict.fromkeys((region, stem)):

@@ -80,7 +80,7 @@ _TWO_PLANS = re.compile(r"两个方案|两份方案|各个方案|各方案|两�
 _DIFF = re.compile(r"不同|区别|差别|差异|异同|有什么不一样|各自")
 _PLAN_WORD = re.compile(r"方案|规划|这个文件|本文件|这份|一共|总共|全部")
 _UNIT_SHAPE = re.compile(
-    r"(区|团区)[^\s是哪些谁什么的和与或及在中里有负责参与牵头还也都共同和,，。?、]{1,7}?(局|委员会|委|办公室|办|部|联合会|联|协会|协|中心|工会)"
+    r"(区|市|县|团区|团市|团县)[^\s是哪些谁什么的和与或及在中里有负责参与牵头还也都共同和,，。?、]{1,7}?(局|委员会|委|办公室|办|部|联合会|联|协会|协|中心|工会)"
 )
 
 
@@ -124,7 +124,7 @@ def parse(
         bare = _mask(bare, [(hit.start, hit.end)])
     elif group is not None:
         scope.group = group.value
-    unknown = _unknown_units(bare)
+    unknown = _unknown_units(bare, _levels(vocab))
     followup = _follow_scope(text, mentions, previous, scope)
     if followup is None and previous and previous.query and _FOLLOW_NE.match(text) and mentions:
         return _swap_unit(previous.query, mentions)
@@ -352,14 +352,22 @@ def _terms(text: str, mentions: list[UnitMention], excepted: list[str]) -> list[
     return terms
 
 
-def _unknown_units(bare: str) -> list[str]:
-    """Unit-shaped names the resolver did not recognise (区环保局)."""
+def _unknown_units(bare: str, levels: set[str]) -> list[str]:
+    """Unit-shaped names of the loaded plans' level (区环保局 for a district's plan, 市气象局 for a
+    city's) that the resolver did not recognise."""
     out = []
     for m in _UNIT_SHAPE.finditer(bare):
-        if m.start() and bare[m.start() - 1] in "市省县国":
+        if m.start() and bare[m.start() - 1] in "市省县区国":
             continue
+        if m.group().lstrip("团")[0] not in levels:
+            continue  # 市科协 asked of a district's plan: another level, answered apart
         out.append(m.group())
     return out
+
+
+def _levels(vocab: Vocabulary) -> set[str]:
+    """区 / 市 / 县: the administrative level of each loaded plan's region (区 when none says)."""
+    return {p.region[-1] for p in vocab.plans if p.region and p.region[-1] in "区市县"} or {"区"}
 
 
 def _follow_scope(text: str, mentions, previous: TurnState | None, scope: Scope) -> bool | None:
