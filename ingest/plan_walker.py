@@ -42,6 +42,7 @@ _CHAPTER = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、．.]\s*"
 _SECTION = re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]\s*")
 _MEASURE = re.compile(r"^(\d{1,3})\s*[.．、](?!\d)\s*")
 _GOAL_TITLE = re.compile(r"目标$")
+_CLOSING = re.compile(r"^(附则|其他事项|其它事项)$")
 _GROUP_TITLE = GROUP_TITLE
 # An appendix (附件1：…) leaves the chapters; a table's title line (重点任务分工表) ends a clause.
 _APPENDIX = re.compile(r"^附\s*[件表]\s*\d*\s*(?:[：:].{0,60})?$")
@@ -151,9 +152,21 @@ class Walker:
         keep_all = not noted and not others
         drop = {id(m) for level, m, tentative in self.heading_items
                 if tentative and not keep_all and level not in noted}
+        # （二）打造…社区。立足……  followed by “一核”：…（牵头单位：…） items of its own: the heading's
+        # text introduces them, it is no measure of its own.
+        drop |= {id(m) for level, m, tentative in self.heading_items
+                 if tentative and not keep_all and self._has_items_below(m, level)}
+        # 三、附则 1. 扶持资金由区财政局统筹平衡……: closing provisions of the document, no measures.
+        drop |= {id(m) for m in self.plan.measures
+                 if _CLOSING.match(re.sub(r"\s", "", m.chapter_title)) and not m.responsibility_note}
         if drop:
             self.plan.measures[:] = [m for m in self.plan.measures if id(m) not in drop]
             self.read[:] = [(m, u) for m, u in self.read if id(m) not in drop]
+
+    def _has_items_below(self, heading: MeasureRecord, level: str) -> bool:
+        """Whether other measures sit in the part this heading item opens (its section or chapter)."""
+        depth = 1 if level == "chapter" else 2
+        return any(m is not heading and m.path[:depth] == heading.path[:depth] for m in self.plan.measures)
 
     def _repaired(self, para: Paragraph) -> Paragraph:
         """OCR text: brackets misread or lost are made to pair (and reported), not refused."""

@@ -27,6 +27,18 @@ def test_real_plan_items_exact(plan_file, gold_file):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize(("plan_file", "gold_file"), gold_pairs(REAL), ids=lambda p: p.stem.split(".")[0])
+def test_real_plan_has_no_measures_beyond_the_gold(plan_file, gold_file):
+    # A section's introduction above its own labelled items (（二）打造…社区。立足…… over “一核”：…)
+    # and a 附则 chapter's closing provisions are no measures: counted, they made "第三部分有几项措施？"
+    # answer 15 where the plan has 12.
+    plan = parse_plan_file(plan_file)
+    gold = load_gold(gold_file)
+    matched = {id(s.measure) for s in match_items(gold, plan.measures) if s.measure is not None}
+    extra = [m.title for m in plan.measures if id(m) not in matched]
+    assert not extra and len(plan.measures) == len(gold), extra
+
+
 def test_development_set_is_complete():
     assert len(gold_pairs(REAL)) == 8
     report = evaluate_pairs(gold_pairs(REAL))
