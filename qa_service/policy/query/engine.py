@@ -307,7 +307,7 @@ class QueryEngine(TargetAndUnitAnswers):
     def _yesno(self, q: PolicyQuery, backend) -> tuple[PolicyResult, Rows]:
         rows = backend.run("measures", q)
         hits = self._measures(rows.measure_ids)
-        scope_ids = q.scope.measure_ids
+        scope_ids = q.scope.measure_ids or self._only_measure_of_part(q)
         term = q.units[0]
         if scope_ids and len(scope_ids) == 1:
             m = self.index.by_id[scope_ids[0]]
@@ -331,6 +331,18 @@ class QueryEngine(TargetAndUnitAnswers):
         return self._result(f"不，{where}中没有{role}的措施。", []), rows
 
     # ------------------------------------------------------------------ helpers
+
+    def _only_measure_of_part(self, q: PolicyQuery) -> list[str]:
+        """A section that is one measure (（一）集聚OPC创业人才。…（牵头单位：…）): its id, so that a
+        yes / no about the part is answered, with its clause, as about that measure."""
+        s = q.scope
+        if not (s.section or s.chapter) or s.group:
+            return []
+        ids = [m.id for m in self.index.measures
+               if (not s.plans or self.index.plan_of[m.id].id in s.plans)
+               and (not s.section or m.section_title == s.section)
+               and (not s.chapter or m.chapter_title == s.chapter)]
+        return ids if len(ids) == 1 else []
 
     def _unknown(self, names: list[str]) -> PolicyResult:
         known = self.resolver.known()
