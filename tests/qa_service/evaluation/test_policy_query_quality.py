@@ -28,6 +28,12 @@ PLANS = {
     "huaiyin": ROOT / "corpus" / "plans" / "huaiyin_science_literacy_plan_2021-2025_draft.txt",
     "nanchong": DATA / "nanchong_2026_opc.txt",
 }
+# A third plan style (太仓: 牵头单位 / 责任单位, labelled sub-items), its own question file.
+TAICANG = ROOT / "tests" / "data" / "plans" / "real" / "taicang_2026_opc.txt"
+TAICANG_QUESTIONS = [
+    json.loads(line)
+    for line in (DATA / "taicang_questions.jsonl").read_text(encoding="utf-8").splitlines()
+]
 QUESTIONS = [
     json.loads(line) for line in (DATA / "graph_questions.jsonl").read_text(encoding="utf-8").splitlines()
 ]
@@ -57,6 +63,7 @@ def chats():
     # Both plans in one graph: a question names its plan, or the answer says which plan says what.
     both = [parse_plan_file(path) for path in PLANS.values()]
     chats["both"] = ChatService(PolicyQA(both, encoder, registry), InMemorySessionStore())
+    chats["taicang"] = ChatService(PolicyQA([parse_plan_file(TAICANG)], encoder, registry), InMemorySessionStore())
     return chats
 
 
@@ -145,3 +152,13 @@ def test_parts_named_by_number_and_superlatives_asked_yes_or_no(chats):
     assert len(numbered) >= 6 and len(asked) >= 6 and {q["gold"]["yes"] for q in asked} == {True, False}
     report = score(chats, numbered + asked)
     assert report["accuracy"] == 1.0, "\n".join(report["failures"])
+
+
+def test_third_plan_questions(chats):
+    # Written as held-out and scored once before any change: 51.4% (38/74); mostly the registry's
+    # 区… units read into a city's nicknames (科技局, 网信办, 人才办) and section introductions counted
+    # as measures. Fixed since, so a development set now. Left: two target counts where the plan
+    # joins two figures in one sentence, a group named inside a target, a deadline only in 总体要求.
+    report = score(chats, TAICANG_QUESTIONS)
+    print(json.dumps({k: v for k, v in report.items() if k != "failures"}, ensure_ascii=False))
+    assert report["n"] >= 70 and report["accuracy"] >= 0.92, "\n".join(report["failures"])
