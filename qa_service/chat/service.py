@@ -12,7 +12,7 @@ from graph.lru import GenerationCache
 from qa_service.chat.question import Question, read_question
 from qa_service.chat.sessions import InMemorySessionStore, SessionStore
 from qa_service.policy import answer_format as fmt
-from qa_service.policy.intent import not_for_rumours
+from qa_service.policy.intent import has_cue, not_for_rumours
 from qa_service.policy.qa import PolicyQA
 from qa_service.policy.state import TurnState
 
@@ -25,6 +25,10 @@ GREETING_ANSWER = "您好！我是科普政策问答助手。" + fmt.HINT
 # "Yes, that one" after a suggestion (您说的是不是……？回复 1 查看): WeChat users reply with a digit.
 _ACCEPT = re.compile(r"^\s*(1|１|是|是的|对|对的|嗯|好|好的|要|查看)[。！!.～~\s]*$")
 _CLAIM = re.compile(r"是真的吗|真的假的|是不是真的|谣言|辟谣|会致癌|致癌吗|有毒吗|能治|转发|紧急通知|据说|网传|听说|朋友圈")
+# "酸奶加热了是不是就没营养了", "孩子发烧要捂汗吗": asking whether something holds, about daily life,
+# not about the plan: no vetted material is the honest answer, not "方案中未涉及".
+_WHETHER = re.compile(r"是不是|会不会|能不能|可不可以|要不要|有没有用|管用吗|有用吗|吗[?？!！。\s]*$|么[?？\s]*$")
+_PLAN_DOMAIN = re.compile(r"方案|规划|计划|措施|工作|任务|单位|部门|区里|政府|科协|目标|指标|基地|工程|行动")
 
 
 def _response(intent: str, answer: str, confidence: float = 0.0, abstained: bool = True, **extra) -> dict:
@@ -152,11 +156,17 @@ class ChatService:
         if result.abstained and rumor.get("level") == "suggested":
             # "您说的是不是……？": better than a policy decline, never a verdict, and still unanswered
             return self._log_unanswered(raw, checked)
-        if result.abstained and _CLAIM.search(text):
+        if result.abstained and (_CLAIM.search(text) or self._everyday_whether(text, result)):
             # A claim to verify with no vetted material: the rumour side's honest "not yet checked"
             # reply, and the question goes to its log for the science team.
             return self._log_unanswered(raw, checked)
         return None
+
+    @staticmethod
+    def _everyday_whether(text: str, result) -> bool:
+        """A yes / no question about daily life: no unit, no policy cue, no word of the plan's domain."""
+        return bool(_WHETHER.search(text) and not result.units and not has_cue(text)
+                    and not _PLAN_DOMAIN.search(text))
 
     def _log_unanswered(self, raw: str, checked=None) -> dict | None:
         """Log the claim for the science team: the result already `checked` in this request, or (an

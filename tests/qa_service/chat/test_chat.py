@@ -106,6 +106,21 @@ def test_unmatched_claim_gets_the_rumour_sides_honest_reply_and_is_logged():
     assert checker.calls[-1][1] is True, "an unanswered claim is logged for the science team"
 
 
+@pytest.mark.parametrize("question", ["酸奶加热喝了是不是就没营养了", "孩子发烧了要不要捂汗", "喝姜汤能防感冒吗"])
+def test_an_everyday_yes_no_question_without_material_is_not_a_policy_decline(question):
+    checker = FakeRumorChecker()
+    r = service(checker).answer(question)
+    assert r["intent"] == "rumor" and r["rumor"]["matched"] is False and "方案中未涉及" not in r["answer"]
+    assert checker.calls[-1][1] is True, "logged for the science team"
+
+
+@pytest.mark.parametrize("question", ["区里会不会建新的科技馆？", "科技馆周末开门吗？"])
+def test_a_yes_no_question_about_the_plan_or_its_venues_stays_a_policy_decline(question):
+    checker = FakeRumorChecker()
+    r = service(checker).answer(question)
+    assert r["intent"] != "rumor" and "方案中未涉及" in r["answer"]
+
+
 def test_out_of_scope_non_claim_stays_a_policy_decline_without_logging():
     checker = FakeRumorChecker()
     r = service(checker).answer("社保卡丢了去哪里补办？")
