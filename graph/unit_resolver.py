@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 from graph.records import PlanRecord
 from graph.unit_identity import plan_scope, unit_scope
 from graph.unit_registry import UnitRegistry
-from graph.unit_synonyms import synonym_key
+from graph.unit_synonyms import synonym_forms, synonym_key
 
 # "X等有关部门" -> X: the catch-all tail of a list is no part of the last name.
 TRAILING = re.compile(r"等(?:有关|相关|其他)?(?:部门|单位|机构)?$")
@@ -169,6 +169,8 @@ class UnitResolver:
         for plan in plans:
             for name in dict.fromkeys(n for m in plan.measures for n in m.lead_units + m.co_units):
                 out._add_variants(name, (unit_scope(plan, name), name), plan.region)
+                for form in synonym_forms(name):  # 发改委 of a plan that writes 市发展改革委
+                    out._add(form, (unit_scope(plan, name), name))
         for plan in plans:
             for canonical, aliases in plan.unit_aliases.items():
                 for alias in aliases:
@@ -200,6 +202,8 @@ class UnitResolver:
         units = self._forms.setdefault(form, [])
         if unit not in units:
             units.insert(0, unit) if first else units.append(unit)
+        if "（" in form or "）" in form:  # questions are normalised to half-width brackets
+            self._add(form.replace("（", "(").replace("）", ")"), unit, first)
 
     def _add_variants(self, name: str, unit: tuple[str, str], region: str) -> None:
         """The forms people write for one unit: 区卫健委 -> 卫健委; 区委组织部 -> 组织部;

@@ -14,7 +14,7 @@ _GROUPS = (
     ("市场监管局", "市场监督管理局", "市监局"),
     ("卫健委", "卫生健康委", "卫生健康委员会", "卫生和健康委员会"),
     ("住建局", "住房和城乡建设局", "住房城乡建设局"),
-    ("文广旅局", "文化广电旅游局", "文化广电和旅游局", "文广旅游局"),
+    ("文广旅局", "文化广电旅游局", "文化广电和旅游局", "文广旅游局", "文旅局", "文化和旅游局"),
     ("国资委", "国有资产监督管理委员会"),
     ("大数据局", "大数据管理局", "大数据发展局"),
     ("农业农村局", "农业农村委"),
@@ -46,3 +46,20 @@ def synonym_key(name: str) -> str | None:
     stem = name[len(level):]
     key = _KEY.get(stem)
     return level + key if key else None
+
+
+def synonym_forms(name: str) -> list[str]:
+    """Other written forms of the department `name` names, with its level and without:
+    市发展改革委 -> 市发改委, 发改委, 发展和改革委员会, …; 市政府国资委 -> 市国资委, 国资委, …
+    (a question says 发改委 of a plan that writes 市发展改革委); [] for a name outside the groups."""
+    level = name[:1] if name[:1] in _LEVELS else ""
+    stem = name[len(level):]
+    if stem not in _KEY and stem.startswith("政府") and stem[2:] in _KEY:
+        stem = stem[2:]  # 市政府国资委
+    key = _KEY.get(stem)
+    if key is None:
+        return []
+    group = next(g for g in _GROUPS if g[0] == key)
+    forms = [level + f for f in group] if level else []
+    forms += [f for f in group if len(f) >= 3]
+    return [f for f in dict.fromkeys(forms) if f != name]

@@ -49,10 +49,10 @@ _NEG_ANY = re.compile(
 )
 _AND = re.compile(r"共同|都|均|一起|同时|一块|联合|皆|也|既|两者|两个单位|交集")
 _OR = re.compile(r"或者|或是|或")
-_EXCEPT = re.compile(r"除了|除去|除开|除")
+_EXCEPT = re.compile(r"除了|除去|除开|去掉|排除|刨去|刨除|扣除|除")
 _EXCEPT_TAIL = re.compile(r"以外|之外")
 _NO_LEAD = re.compile(
-    r"(没有|没|未|无|不)(明确|写明|指定|列出|写|写出|规定)的?牵头(单位|部门)|(没有|未|不)(明确|写明|指定|规定)(谁|由谁|哪个单位)?牵头|牵头(单位|部门)(未|没有|没|不)(明确|写明|指定|列|确定)|无牵头|没人牵头|谁都不牵头|没有牵头|不设牵头|牵头单位(空缺|为空|缺失|空着|缺位)|缺(少|失)?牵头"
+    r"(没有|没|未|无|不)(明确|写明|指定|列出|写|写出|规定)的?牵头(单位|部门)|(没有|未|不)(明确|写明|指定|规定)(谁|由谁|哪个单位)?牵头|牵头(单位|部门)(未|没有|没|不)(明确|写明|指定|列|确定)|无牵头|没人牵头|谁都不牵头|没有牵头|(没|没有|未)(写|说|讲)(清楚|清|明白|明)(由?谁|哪个单位|哪个部门)?牵头|不设牵头|牵头单位(空缺|为空|缺失|空着|缺位)|缺(少|失)?牵头"
 )
 _COUNT = re.compile(
     r"(?<!哪)(?:多少项|几项|多少条|几条|多少个(措施|任务|工作|事)|几个(措施|任务|工作|事)|多少(措施|任务|工作)|数量|总数|几件|多少件)"
@@ -108,6 +108,9 @@ def parse(
     text = re.sub(
         r"有没有|是不是|是否", lambda m: m.group()[0] + " " * (len(m.group()) - 1), text
     )  # same offsets
+    # "参不参与" / "负不负责" / "牵不牵头" ask, they do not negate: read them as 参与 / 负责 / 牵头.
+    text = re.sub(r"(参|负|牵|管|配)[不没](参与|负责|牵头|管|配合)",
+                  lambda m: " " * (len(m.group()) - len(m.group(2))) + m.group(2), text)
     bare = _mask(text, [(m.start, m.end) for m in mentions])
     scope = Scope(plans=vocab.find_plans(bare) or list(plan_ids))
     # Several plans loaded and the question names some of them: only the query keeps to those.
@@ -262,7 +265,7 @@ def parse(
         if unknown and (terms or _doing(text)):
             return Parsed(q, unknown_units=unknown)
         return None
-    if _WHO.search(text) and len(terms) <= 1 and not counting and not excepted:
+    if _WHO.search(text) and len(terms) <= 1 and not counting and not excepted and not q.no_lead:
         return None  # "…归谁负责？" names one measure: the ranking path answers it
     q.aggregate = COUNT if counting else LIST
     return Parsed(q, unknown_units=unknown, followup=followup is not None)
@@ -359,6 +362,8 @@ def _unknown_units(bare: str, levels: set[str]) -> list[str]:
     for m in _UNIT_SHAPE.finditer(bare):
         if m.start() and bare[m.start() - 1] in "市省县区国":
             continue
+        if bare[m.end() : m.end() + 1] == "门" or m.group()[1:2] in "直属级里":
+            continue  # 市直部门, 区属单位, 市级部门: a kind of unit, not one
         if m.group().lstrip("团")[0] not in levels:
             continue  # 市科协 asked of a district's plan: another level, answered apart
         out.append(m.group())

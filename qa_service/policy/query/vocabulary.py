@@ -14,7 +14,8 @@ from qa_service.chat.question import normalize
 _PART_ENDINGS = ("重点工程", "重点行动", "提升行动", "工程", "行动", "体系")
 _GROUP_SPLIT = re.compile(r"[和及与、]")
 _PART_NEXT = re.compile(
-    r"\s*(工程|行动|方面|部分|板块|领域|这|那|中|里|内|有|共|一共|总共|包括|涉及|的措施|的工作|的任务|$|[?,，。])"
+    r"\s*(工程|行动|方面|部分|板块|领域|这|那|中|里|内|有|共|一共|总共|包括|涉及|的措施|的工作|的任务"
+    r"|逐项|各项|每项|分别|都|$|[?,，。])"
 )
 _GROUP_BEFORE = re.compile(r"(面向|针对|对|关于|涉及|服务|为)$")
 _GROUP_AFTER = re.compile(
@@ -134,6 +135,10 @@ class Vocabulary:
 def _forms(title: str) -> list[str]:
     title = normalize(title)
     forms = {title}
+    # 优化空间布局，构建全域联动创业载体体系: people name the section by its first phrase
+    head = re.split(r"[,，;；]", title, maxsplit=1)[0]
+    if head != title and len(head) >= 4:
+        forms.add(head)
     for ending in _PART_ENDINGS:
         if title.endswith(ending) and len(title) - len(ending) >= 4:
             forms.add(title[: -len(ending)])

@@ -34,6 +34,12 @@ TAICANG_QUESTIONS = [
     json.loads(line)
     for line in (DATA / "taicang_questions.jsonl").read_text(encoding="utf-8").splitlines()
 ]
+# A fourth (郑州: notes without 牵头 but in two items, sections named by their first phrase).
+ZHENGZHOU = ROOT / "tests" / "data" / "plans" / "real" / "zhengzhou_2026_opc_shequ.txt"
+ZHENGZHOU_QUESTIONS = [
+    json.loads(line)
+    for line in (DATA / "zhengzhou_questions.jsonl").read_text(encoding="utf-8").splitlines()
+]
 QUESTIONS = [
     json.loads(line) for line in (DATA / "graph_questions.jsonl").read_text(encoding="utf-8").splitlines()
 ]
@@ -64,6 +70,8 @@ def chats():
     both = [parse_plan_file(path) for path in PLANS.values()]
     chats["both"] = ChatService(PolicyQA(both, encoder, registry), InMemorySessionStore())
     chats["taicang"] = ChatService(PolicyQA([parse_plan_file(TAICANG)], encoder, registry), InMemorySessionStore())
+    chats["zhengzhou"] = ChatService(PolicyQA([parse_plan_file(ZHENGZHOU)], encoder, registry),
+                                     InMemorySessionStore())
     return chats
 
 
@@ -162,3 +170,13 @@ def test_third_plan_questions(chats):
     report = score(chats, TAICANG_QUESTIONS)
     print(json.dumps({k: v for k, v in report.items() if k != "failures"}, ensure_ascii=False))
     assert report["n"] >= 70 and report["accuracy"] >= 0.92, "\n".join(report["failures"])
+
+
+def test_fourth_plan_questions(chats):
+    # Written as held-out and scored once before any change: 65.8% (50/76): 发改委 / 国资委 / 文旅局
+    # for the plan's 市发展改革委 / 市政府国资委 / 市文化广电旅游局, sections named by their first
+    # phrase (精准要素赋能), 参不参与 read as a negation. Fixed since, so a development set now. Left:
+    # 审批局 for 市行政审批政务信息管理局, two typos of short names, a target named by its subject.
+    report = score(chats, ZHENGZHOU_QUESTIONS)
+    print(json.dumps({k: v for k, v in report.items() if k != "failures"}, ensure_ascii=False))
+    assert report["n"] >= 70 and report["accuracy"] >= 0.9, "\n".join(report["failures"])

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from graph.unit_registry import UnitRegistry
 from graph.unit_resolver import UnitResolver
+from ingest.plan_parser import parse_plan_file
 from qa_service.chat.question import normalize
 from tests.qa_service.policy_fixtures import mini_plan
 
+ROOT = Path(__file__).resolve().parents[3]
 RESOLVER = UnitResolver.build([mini_plan()], UnitRegistry.load())
 
 
@@ -48,3 +52,34 @@ def test_graph_units_resolve_without_a_registry():
     bare = UnitResolver.build([mini_plan()], None)
     assert [m.canonical for m in bare.find("区民政局负责哪些工作")] == ["区民政局"]
     assert [m.canonical for m in bare.find("民政局负责哪些工作")] == ["区民政局"], "区 prefix is optional"
+
+
+CITY_PLANS = {
+    name: parse_plan_file(ROOT / "tests" / "data" / "plans" / "real" / f"{name}.txt")
+    for name in ("taicang_2026_opc", "zhengzhou_2026_opc_shequ")
+}
+
+
+@pytest.mark.parametrize("plan, text, canonical", [
+    # a city's plan alone: the registry's 区… units are another region's, never read into it
+    ("taicang_2026_opc", "科技局负责什么", "市科技局"),
+    ("taicang_2026_opc", "工信局参与几项", "市工信局"),
+    # bracketed names answer to their base and to the office inside, in either bracket width
+    ("taicang_2026_opc", "组织部参与哪些", "市委组织部（人才办）"),
+    ("taicang_2026_opc", "人才办参与哪些", "市委组织部（人才办）"),
+    ("taicang_2026_opc", "网信办牵头哪些", "市委宣传部（网信办）"),
+    ("taicang_2026_opc", normalize("市政府办（金融）牵头哪些"), "市政府办（金融）"),
+    # a department's other written forms: 发改委 for 市发展改革委, 国资委 for 市政府国资委
+    ("zhengzhou_2026_opc_shequ", "发改委参与几项", "市发展改革委"),
+    ("zhengzhou_2026_opc_shequ", "市发改委参与几项", "市发展改革委"),
+    ("zhengzhou_2026_opc_shequ", "国资委参与哪些", "市政府国资委"),
+    ("zhengzhou_2026_opc_shequ", "文旅局参与哪些", "市文化广电旅游局"),
+])
+def test_a_city_plans_units_by_the_names_people_use(plan, text, canonical):
+    resolver = UnitResolver.build([CITY_PLANS[plan]], UnitRegistry.load())
+    assert [m.canonical for m in resolver.find(text)][:1] == [canonical]
+
+
+def test_units_of_another_level_stay_unknown_in_a_city_plan():
+    resolver = UnitResolver.build([CITY_PLANS["taicang_2026_opc"]], UnitRegistry.load())
+    assert resolver.find("市气象局参与了哪些措施") == []
