@@ -54,8 +54,13 @@ class TargetAndUnitAnswers:
 
     def _deadline(self, q, picked, lines, measures) -> PolicyResult:
         ms = self._measures(q.scope.measure_ids)
-        dated = [(t, line) for t, line in zip(picked, lines, strict=True) if t.deadline or t.period]
+        # A date the target is due by comes first; a period (每年) answers only when no target has a
+        # date, and 全年 (a condition's window: 全年登记…达10个以上) is no deadline at all.
+        pairs = list(zip(picked, lines, strict=True))
+        dated = [(t, line) for t, line in pairs if t.deadline]
+        dated = dated or [(t, line) for t, line in pairs if t.period and t.period != "全年"]
         if not dated:
+            ms = ms or measures  # the measure of the targets read (全年…): named, not "该项"
             plan = self.index.plan_of[ms[0].id] if ms else self.index.plans[0]
             titles = "、".join(f"【{m.title}】（{m.clause_label}）" for m in ms) or "该项"
             period = f"方案实施期为{plan.period}年" if plan.period else "方案未写明实施期"
