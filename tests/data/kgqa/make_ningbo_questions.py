@@ -12,41 +12,23 @@ Roles (the plan states 列第一位的为牵头单位, so every item has a lead)
 市科技局); "配合/参与但不牵头" = in `co` (= units - lead in every item of this gold file).
 Local governments (各区〔县、市〕政府, 开发园区管委会, named only in item （一）'s note, then by a blanket
 "以下均需…落实，不再列出") are not asked about: the per-item answer is ambiguous."""
-import json
-from collections import Counter
+import sys
 from pathlib import Path
 
-G = json.loads(Path("tests/data/plans/real/ningbo_2026_opc.gold.json").read_text(encoding="utf-8"))
+sys.path.insert(0, str(Path(__file__).parent))
+from plan_gold import PlanGold  # noqa: E402
+
 NUM = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五", "十六", "十七", "十八"]
 CH = [0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8]  # chapter index of each item
 PATHS = [f"{NUM[CH[i]]}、（{NUM[i]}）" for i in range(18)]
+P = PlanGold("ningbo", "tests/data/plans/real/ningbo_2026_opc.gold.json", PATHS)
+G, rows = P.items, P.rows
+has, sel, clauses, count, add, winners, union = P.has, P.sel, P.clauses, P.count, P.add, P.winners, P.union
 assert len(G) == len(PATHS) == 18
 CHAPTERS = ["加快OPC社区矩阵建设", "加大普惠算力支持", "加强模型工具供给", "扩大场景资源开放", "强化数据要素流通",
             "优化人才科技支撑", "完善金融综合服务", "实施包容审慎监管", "营造创新创业氛围"]
 SEC = {name: [i for i in range(18) if CH[i] == c] for c, name in enumerate(CHAPTERS)}
 TITLE = {m["title"]: i for i, m in enumerate(G)}
-
-def has(i, unit, role):
-    m = G[i]
-    if role == "lead":
-        return unit in m["lead"]
-    if role == "co":
-        return unit in m["co"]
-    return unit in m["units"]
-
-def sel(terms, within=None):
-    idx = within if within is not None else range(len(G))
-    return [i for i in idx if all(has(i, u, r) != neg for u, r, neg in terms)]
-
-def clauses(idx):
-    return {"clauses": [PATHS[i] for i in idx], "count": len(idx)}
-
-def count(unit, role="any", within=None):
-    return len(sel([(unit, role, False)], within))
-
-rows = []
-def add(q, kind, gold, spec=None):
-    rows.append({"q": q, "kind": kind, "plan": "ningbo", "gold": gold, "spec": spec or {}, "split": "dev"})
 
 JX, FG, SJ, KJ, GZ, SC, RS, JR, GG, TS, CZ, JT, WL, WJ, RC, JY, WX, BQ = (
     "市经信局", "市发改委", "市数据局", "市科技局", "市国资委", "市市场监管局", "市人力社保局", "市委金融办",
@@ -103,13 +85,6 @@ add("这份意见一共有多少条具体措施？", "count", {"count": 18}, {"c
 add("完善金融综合服务有几项措施？", "count", {"count": 2}, {"chapter": "完善金融综合服务"})
 add("第六部分包括几条？", "count", {"count": 2}, {"chapter": "优化人才科技支撑"})
 # --- max / min
-def winners(role, within=None, low=False):
-    c = Counter()
-    for i in (within if within is not None else range(len(G))):
-        for u in (G[i]["lead"] if role == "lead" else G[i]["units"]):
-            c[u] += 1
-    n = (min if low else max)(c.values())
-    return {"units": [u for u, v in c.items() if v == n], "n": n}
 add("哪个单位牵头的措施最多？", "max", winners("lead"), {"role": "lead", "chapter": None})
 add("参与工作最多的部门是哪个？", "max", winners("any"), {"role": "any", "chapter": None})
 add("加大普惠算力支持里哪个部门参与得最多？", "max", winners("any", SEC["加大普惠算力支持"]),
@@ -138,11 +113,6 @@ for q, u, title, r in [("市财政局参与开放特色场景吗？", CZ, "开�
     i = TITLE[title]
     add(q, "yesno", {"yes": has(i, u, r), "clause": PATHS[i]}, {"unit": u, "role": r, "title": title})
 # --- units of a part / of one measure
-def union(idx):
-    out = []
-    for i in idx:
-        out += [u for u in G[i]["units"] if u not in out]
-    return out
 for q, ch in [("强化数据要素流通有哪些单位参与？", "强化数据要素流通"), ("实施包容审慎监管涉及哪些部门？", "实施包容审慎监管"),
               ("优化人才科技支撑都有哪些单位？", "优化人才科技支撑")]:
     add(q, "units", {"units": union(SEC[ch]), "excluded": []}, {"clause": None, "chapter": ch})
@@ -179,7 +149,4 @@ for q, ch, u in [("科技局在优化人才科技支撑中参与哪些工作？"
                  ("完善金融综合服务里人社局负责哪些措施？", "完善金融综合服务", RS)]:
     add(q, "scoped", clauses(sel([(u, "any", False)], SEC[ch])), {"chapter": ch, "terms": [(u, "any", False)]})
 
-with open("tests/data/kgqa/ningbo_questions.jsonl", "w", encoding="utf-8") as f:
-    for r in rows:
-        f.write(json.dumps(r, ensure_ascii=False) + "\n")
-print(len(rows), Counter(r["kind"] for r in rows))
+P.write("tests/data/kgqa/ningbo_questions.jsonl")

@@ -12,41 +12,21 @@ first comma group (市委人才办 / 市委智慧办) that leads; in the other 1
 so "参与" = in `units`, "参与但不牵头" = in `units` and not in `lead`, "牵头" = in `lead`.
 Local governments (各开发区管委会, 各区县（市）政府, named in all 16 notes) are not in `units`; only
 one count question asks about them (gold 16, from `local`)."""
-import json
-from collections import Counter
+import sys
 from pathlib import Path
 
-G = json.loads(Path("tests/data/plans/real/zhengzhou_2026_opc_shequ.gold.json").read_text(encoding="utf-8"))
+sys.path.insert(0, str(Path(__file__).parent))
+from plan_gold import PlanGold  # noqa: E402
+
 SEC = ["（一）"] * 3 + ["（二）"] * 3 + ["（三）"] * 5 + ["（四）"] * 5
 PATHS = [f"二、{s}{i + 1}." for i, s in enumerate(SEC)]
+P = PlanGold("zhengzhou", "tests/data/plans/real/zhengzhou_2026_opc_shequ.gold.json", PATHS, co_is_units_without_lead=True)
+G, rows = P.items, P.rows
+has, sel, clauses, count, add, winners, union = P.has, P.sel, P.clauses, P.count, P.add, P.winners, P.union
 assert len(G) == len(PATHS) == 16
 SECTIONS = {"优化空间布局": [0, 1, 2], "创新推广模式": [3, 4, 5], "精准要素赋能": [6, 7, 8, 9, 10],
             "提质生态营造": [11, 12, 13, 14, 15]}
 TITLE = {m["title"]: i for i, m in enumerate(G)}
-
-def has(i, unit, role):
-    m = G[i]
-    if role == "lead":
-        return unit in m["lead"]
-    if role == "co":
-        return unit in m["units"] and unit not in m["lead"]
-    if role == "local":
-        return unit in m["local"]
-    return unit in m["units"]
-
-def sel(terms, within=None):
-    idx = within if within is not None else range(len(G))
-    return [i for i in idx if all(has(i, u, r) != neg for u, r, neg in terms)]
-
-def clauses(idx):
-    return {"clauses": [PATHS[i] for i in idx], "count": len(idx)}
-
-def count(unit, role="any", within=None):
-    return len(sel([(unit, role, False)], within))
-
-rows = []
-def add(q, kind, gold, spec=None):
-    rows.append({"q": q, "kind": kind, "plan": "zhengzhou", "gold": gold, "spec": spec or {}, "split": "dev"})
 
 K, GX, FG, CZ, RS, GZ, RC, TW, SJG, WL, ZH, SP, SQ = (
     "市科技局", "市工信局", "市发展改革委", "市财政局", "市人社局", "市政府国资委", "市委人才办", "团市委",
@@ -102,13 +82,6 @@ add("第二部分有几条措施？", "count", {"count": 16}, {"chapter": "推�
 add("精准要素赋能有几项措施？", "count", {"count": 5}, {"section": "精准要素赋能"})
 add("优化空间布局包括几条？", "count", {"count": 3}, {"section": "优化空间布局"})
 # --- max / min
-def winners(role, within=None, low=False):
-    c = Counter()
-    for i in (within if within is not None else range(len(G))):
-        for u in (G[i]["lead"] if role == "lead" else G[i]["units"]):
-            c[u] += 1
-    n = (min if low else max)(c.values())
-    return {"units": [u for u, v in c.items() if v == n], "n": n}
 add("哪个单位牵头的措施最多？", "max", winners("lead"), {"role": "lead", "section": None})
 add("参与工作最多的市直部门是哪个？", "max", winners("any"), {"role": "any", "section": None})
 add("精准要素赋能里哪个部门参与得最多？", "max", winners("any", SECTIONS["精准要素赋能"]),
@@ -135,11 +108,6 @@ for q, u, title, r in [("市财政局参与培育知名品牌赛事吗？", CZ, 
     i = TITLE[title]
     add(q, "yesno", {"yes": has(i, u, r), "clause": PATHS[i]}, {"unit": u, "role": r, "title": title})
 # --- units of a part / of one measure
-def union(idx):
-    out = []
-    for i in idx:
-        out += [u for u in G[i]["units"] if u not in out]
-    return out
 add("精准要素赋能有哪些单位参与？", "units", {"units": union(SECTIONS["精准要素赋能"]), "excluded": []},
     {"clause": None, "section": "精准要素赋能"})
 add("提质生态营造涉及哪些部门？", "units", {"units": union(SECTIONS["提质生态营造"]), "excluded": []},
@@ -183,7 +151,4 @@ for q, sec, u in [("科技局在创新推广模式中参与哪些工作？", "�
                   ("提质生态营造里发该委负责哪些措施？", "提质生态营造", FG)]:
     add(q, "scoped", clauses(sel([(u, "any", False)], SECTIONS[sec])), {"section": sec, "terms": [(u, "any", False)]})
 
-with open("tests/data/kgqa/zhengzhou_questions.jsonl", "w", encoding="utf-8") as f:
-    for r in rows:
-        f.write(json.dumps(r, ensure_ascii=False) + "\n")
-print(len(rows), Counter(r["kind"] for r in rows))
+P.write("tests/data/kgqa/zhengzhou_questions.jsonl")
