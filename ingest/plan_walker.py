@@ -10,6 +10,7 @@ import re
 
 from graph.records import ChapterRecord, MeasureRecord, PlanRecord, SectionRecord, SourceSpan
 from ingest.errors import UnbalancedNote
+from ingest.heading_items import not_measures
 from ingest.plan_report import ParseReport, build_report
 from ingest.plan_tables import PlanTable
 from ingest.responsibility import (
@@ -42,7 +43,6 @@ _CHAPTER = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、．.]\s*"
 _SECTION = re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]\s*")
 _MEASURE = re.compile(r"^(\d{1,3})\s*[.．、](?!\d)\s*")
 _GOAL_TITLE = re.compile(r"目标$")
-_CLOSING = re.compile(r"^(附则|其他事项|其它事项)$")
 _GROUP_TITLE = GROUP_TITLE
 # An appendix (附件1：…) leaves the chapters; a table's title line (重点任务分工表) ends a clause.
 _APPENDIX = re.compile(r"^附\s*[件表]\s*\d*\s*(?:[：:].{0,60})?$")
@@ -136,37 +136,14 @@ class Walker:
         for para in paragraphs:
             self._paragraph(para)
         self._close()
-        self._settle_heading_items()
+        drop = not_measures(self.plan.measures, self.heading_items)
+        if drop:
+            self.plan.measures[:] = [m for m in self.plan.measures if id(m) not in drop]
+            self.read[:] = [(m, u) for m, u in self.read if id(m) not in drop]
         if self.tasks:
             merge_tables(self.plan, self.tasks, self._unique)
             for task in self.tasks:
                 self._record_units(task.units)
-
-    def _settle_heading_items(self) -> None:
-        """Headings with text but no note (（三）加强人才支撑。支持……) are measures when headings of
-        their level carry notes elsewhere in the plan, or when the plan has no other measures
-        (一、…三十、 items of an opinion without notes); otherwise they are plain headings."""
-        noted = {level for level, _, tentative in self.heading_items if not tentative}
-        headed = {id(item) for _, item, _ in self.heading_items}
-        others = any(id(m) not in headed for m in self.plan.measures)
-        keep_all = not noted and not others
-        drop = {id(m) for level, m, tentative in self.heading_items
-                if tentative and not keep_all and level not in noted}
-        # （二）打造…社区。立足……  followed by “一核”：…（牵头单位：…） items of its own: the heading's
-        # text introduces them, it is no measure of its own.
-        drop |= {id(m) for level, m, tentative in self.heading_items
-                 if tentative and not keep_all and self._has_items_below(m, level)}
-        # 三、附则 1. 扶持资金由区财政局统筹平衡……: closing provisions of the document, no measures.
-        drop |= {id(m) for m in self.plan.measures
-                 if _CLOSING.match(re.sub(r"\s", "", m.chapter_title)) and not m.responsibility_note}
-        if drop:
-            self.plan.measures[:] = [m for m in self.plan.measures if id(m) not in drop]
-            self.read[:] = [(m, u) for m, u in self.read if id(m) not in drop]
-
-    def _has_items_below(self, heading: MeasureRecord, level: str) -> bool:
-        """Whether other measures sit in the part this heading item opens (its section or chapter)."""
-        depth = 1 if level == "chapter" else 2
-        return any(m is not heading and m.path[:depth] == heading.path[:depth] for m in self.plan.measures)
 
     def _repaired(self, para: Paragraph) -> Paragraph:
         """OCR text: brackets misread or lost are made to pair (and reported), not refused."""

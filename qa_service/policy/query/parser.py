@@ -2,7 +2,7 @@
 
 Units come from the unit resolver (full names, nicknames, typos), parts of the plan and target
 groups from the graph's vocabulary, a measure named by its meaning from the existing ranking
-models. The cue words below say what is asked (a role, a set operation, an aggregate); none of
+models. The cue words (cues.py) say what is asked (a role, a set operation, an aggregate); none of
 them names anything in a particular plan.
 """
 
@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from graph.unit_resolver import UnitMention
 from qa_service.policy.intent import _DO as _INTENT_DO
 from qa_service.policy.intent import _OOS_ADMIN
+from qa_service.policy.query import cues
 from qa_service.policy.query.query import (
     ANY,
     CO,
@@ -37,52 +38,6 @@ from qa_service.policy.query.query import (
 from qa_service.policy.query.vocabulary import Vocabulary
 from qa_service.policy.state import TurnState
 
-_LEAD = re.compile(r"牵头|挑头|领头|带头|主抓|主导")
-_NEG_LEAD = re.compile(r"(不|没|未|没有|并未|并不|不是)(由[^,，。?]{0,6})?(牵头|挑头|领头|带头|主抓)")
-_CO_ONLY = re.compile(
-    r"(参与|配合|负责|协助)[^,，。?]{0,3}(但|却|而)?(不是|并非|不|没|未|没有|并不)(牵头|挑头|领头|主抓)|只(是)?(参与|配合|协助)|仅(参与|配合)|配合单位|协助|协办|配合"
-    # the other order: "不牵头但参与", "没有牵头只是参与"
-    r"|(不|没|未|没有|并不)(牵头|挑头|领头|主抓)[^,，。?]{0,3}?(但|却|而|只|仅|光)(是)?(参与|负责|参加|在)"
-)
-_NEG_ANY = re.compile(
-    r"(不|没|未|没有|并未|并不|不用|无需)(参与|负责|参加|涉及|配合|管|在)|没有[^,，。?]{0,2}$"
-)
-_AND = re.compile(r"共同|都|均|一起|同时|一块|联合|皆|也|既|两者|两个单位|交集")
-_OR = re.compile(r"或者|或是|或")
-_EXCEPT = re.compile(r"除了|除去|除开|去掉|排除|刨去|刨除|扣除|除")
-_EXCEPT_TAIL = re.compile(r"以外|之外")
-_NO_LEAD = re.compile(
-    r"(没有|没|未|无|不)(明确|写明|指定|列出|写|写出|规定)的?牵头(单位|部门)|(没有|未|不)(明确|写明|指定|规定)(谁|由谁|哪个单位)?牵头|牵头(单位|部门)(未|没有|没|不)(明确|写明|指定|列|确定)|无牵头|没人牵头|谁都不牵头|没有牵头|(没|没有|未)(写|说|讲)(清楚|清|明白|明)(由?谁来?|哪个单位|哪个部门)?牵头|不设牵头|牵头单位(空缺|为空|缺失|空着|缺位)|缺(少|失)?牵头"
-)
-_COUNT = re.compile(
-    r"(?<!哪)(?:多少项|几项|多少条|几条|多少个(措施|任务|工作|事)|几个(措施|任务|工作|事)|多少(措施|任务|工作)|数量|总数|几件|多少件)"
-)
-_MOST = re.compile(r"最多|最广|最常|次数最|最频繁|占比最高|最重")
-_LEAST = re.compile(r"最少|最低")
-_COMPARE = re.compile(
-    r"(谁|哪个|哪家|哪一个)(的|参与的|负责的|牵头的)?[^,，。?]{0,6}(多|更多|少|更少)|更多|比[^,，。?]{2,14}(多|少)|多还是|少还是|还是[^,，。?]{2,14}(多|少)|哪个多|相比|对比|比较"
-)
-_YESNO = re.compile(
-    r"吗|么|是否|是不是|有没有|有无|算不算|对不对|属不属于|参不参与|管不管|负不负责|牵不牵头|也在"
-)
-_LIST_WORD = re.compile(r"哪些|哪几|什么|啥|列出|有哪|分别")
-_WHO = re.compile(r"谁|哪些单位|哪些部门|哪个单位|哪个部门|哪几个单位|哪几个部门|什么单位|什么部门|哪家")
-_DEADLINE_ASK = re.compile(
-    r"时限|期限|截止(时间|日期|期)?|(完成|结束|到期|办结)(时间|日期)|什么时候(完成|之前|前|达到|实现|做到|要|能)?|何时|哪年|哪一年|到哪年|几年(内|前)?完成|多久"
-)
-_YEAR = re.compile(r"(到|至|截至|截止到|截止)?(20\d\d)年?(底|末|年底|前|以前|之前|为止)?")
-_PERIOD = re.compile(r"每年|每年度|年度|一年|每一年")
-_TARGET_WORD = re.compile(r"目标|指标|任务|要完成|达到|完成")
-_TARGET_LIST = re.compile(r"哪些|哪几|几个|多少个|多少项|什么|啥|有何|列出")
-_FOLLOW = re.compile(r"^(那么|那|这|那这)?(其中|这些|这里面|里面|以上|上述|当中|这其中|那些)")
-_FOLLOW_NE = re.compile(r"^(那么|那|还有)?[^,，?。]{0,12}呢[?？!！。\s]*$")
-_TWO_PLANS = re.compile(r"两个方案|两份方案|各个方案|各方案|两地|两个地方|这两个|两个文件|两份文件|两个计划")
-_DIFF = re.compile(r"不同|区别|差别|差异|异同|有什么不一样|各自")
-_PLAN_WORD = re.compile(r"方案|规划|这个文件|本文件|这份|一共|总共|全部")
-_UNIT_SHAPE = re.compile(
-    r"(区|市|县|团区|团市|团县)[^\s是哪些谁什么的和与或及在中里有负责参与牵头还也都共同和,，。?、]{1,7}?(局|委员会|委|办公室|办|部|联合会|联|协会|协|中心|工会)"
-)
-
 
 @dataclass
 class Parsed:
@@ -104,7 +59,7 @@ def parse(
         return None  # opening hours, visits, fees: the plan does not say (qa_service/intent.py)
     mentions = _dedupe(mentions)
     # "有没有参与" asks, it does not negate: read the roles from "有参与".
-    asks_yesno = bool(_YESNO.search(text))
+    asks_yesno = bool(cues.YESNO.search(text))
     text = re.sub(
         r"有没有|是不是|是否", lambda m: m.group()[0] + " " * (len(m.group()) - 1), text
     )  # same offsets
@@ -129,57 +84,57 @@ def parse(
         scope.group = group.value
     unknown = _unknown_units(bare, _levels(vocab))
     followup = _follow_scope(text, mentions, previous, scope)
-    if followup is None and previous and previous.query and _FOLLOW_NE.match(text) and mentions:
+    if followup is None and previous and previous.query and cues.FOLLOW_NE.match(text) and mentions:
         return _swap_unit(previous.query, mentions)
     excepted = _excepted(text, mentions)
     terms = _terms(text, mentions, excepted)
     has_scope = bool(scope.chapter or scope.section or scope.group or scope.measure_ids)
     q = PolicyQuery(units=terms, scope=scope)
-    q.op = OR if len(terms) > 1 and _OR.search(_between(text, mentions)) else "and"
-    q.no_lead = any(not any(0 <= nl.start() - m.end <= 3 for m in mentions) for nl in _NO_LEAD.finditer(text))
-    lead_asked = bool(_LEAD.search(_mask(text, [(m.start, m.end) for m in mentions])))
+    q.op = OR if len(terms) > 1 and cues.OR.search(_between(text, mentions)) else "and"
+    q.no_lead = any(not any(0 <= nl.start() - m.end <= 3 for m in mentions) for nl in cues.NO_LEAD.finditer(text))
+    lead_asked = bool(cues.LEAD.search(_mask(text, [(m.start, m.end) for m in mentions])))
 
     # Which of two plans, or both: "两个方案里区科协牵头的工作有什么不同？"
     named = vocab.find_plans(bare)
     if (
         len(plan_ids) > 1
-        and (_TWO_PLANS.search(text) or len(named) >= 2)
-        and (_DIFF.search(text) or _COMPARE.search(text))
-        and not (_MOST.search(text) or _LEAST.search(text))  # "各自…最多": most, plan by plan
+        and (cues.TWO_PLANS.search(text) or len(named) >= 2)
+        and (cues.DIFF.search(text) or cues.COMPARE.search(text))
+        and not (cues.MOST.search(text) or cues.LEAST.search(text))  # "各自…最多": most, plan by plan
     ):
         q.aggregate, q.compare = PLAN_DIFF, named[:2] if len(named) >= 2 else list(plan_ids)[:2]
         return Parsed(q, unknown_units=unknown)
     # "区科协是不是牵头最多的（单位）？": the superlative, answered yes or no for that unit.
-    if (_MOST.search(text) or _LEAST.search(text)) and len(mentions) == 1 and asks_yesno and not has_what(text):
-        q.aggregate = MIN if _LEAST.search(text) and not _MOST.search(text) else MAX
+    if (cues.MOST.search(text) or cues.LEAST.search(text)) and len(mentions) == 1 and asks_yesno and not has_what(text):
+        q.aggregate = MIN if cues.LEAST.search(text) and not cues.MOST.search(text) else MAX
         q.count_role = LEAD if lead_asked else ANY
         q.asked_unit, q.units = mentions[0].canonical, []
         return Parsed(q, unknown_units=unknown)
     # Superlatives: "哪个单位参与的措施最多？"
     if (
-        (_MOST.search(text) or _LEAST.search(text))
+        (cues.MOST.search(text) or cues.LEAST.search(text))
         and len(mentions) < 2
-        and (_WHO.search(text) or re.search(r"单位|部门", text))
+        and (cues.WHO.search(text) or re.search(r"单位|部门", text))
     ):
-        q.aggregate = MIN if _LEAST.search(text) and not _MOST.search(text) else MAX
+        q.aggregate = MIN if cues.LEAST.search(text) and not cues.MOST.search(text) else MAX
         q.count_role = LEAD if lead_asked else ANY
         q.units = []
         return Parsed(q, unknown_units=unknown)
     # Comparisons: "区科协和区教体局谁参与的措施多？"
-    if len(mentions) >= 2 and _COMPARE.search(text) and not (asks_yesno and re.search(r"吗|么", text[-3:])):
+    if len(mentions) >= 2 and cues.COMPARE.search(text) and not (asks_yesno and re.search(r"吗|么", text[-3:])):
         q.aggregate, q.compare = COMPARE, [m.canonical for m in mentions[:2]]
         q.count_role = LEAD if lead_asked else ANY
         q.units = []
         return Parsed(q, unknown_units=unknown)
     # Targets filtered by deadline, period or group: "到2025年要完成哪些目标？"
     year = _year(text)
-    period = _PERIOD.search(text)
+    period = cues.PERIOD.search(text)
     if (
-        _TARGET_WORD.search(text)
-        and _TARGET_LIST.search(text)
+        cues.TARGET_WORD.search(text)
+        and cues.TARGET_LIST.search(text)
         and (year or period or scope.group or terms)
-        and not _WHO.search(text)
-        and not _COUNT.search(text.replace("多少个目标", "").replace("几个目标", ""))
+        and not cues.WHO.search(text)
+        and not cues.COUNT.search(text.replace("多少个目标", "").replace("几个目标", ""))
         and re.search(r"目标|指标", text)
     ):
         q.aggregate = TARGETS
@@ -187,10 +142,10 @@ def parse(
         return Parsed(q, unknown_units=unknown, followup=followup is not None)
     # The deadline of one measure: "科普教育基地建设的完成时限是什么时候？"
     if (
-        _DEADLINE_ASK.search(text)
-        and not _WHO.search(text)
+        cues.DEADLINE_ASK.search(text)
+        and not cues.WHO.search(text)
         and not terms
-        and not (_PLAN_WORD.search(text) and not has_scope)
+        and not (cues.PLAN_WORD.search(text) and not has_scope)
     ):
         q.aggregate = DEADLINE
         q.targets = TargetFilter(include_goals=False)
@@ -198,25 +153,25 @@ def parse(
         return Parsed(
             q,
             needs_measure=not _part(q),
-            measure_text=_strip_cues(bare, _DEADLINE_ASK),
+            measure_text=_strip_cues(bare, cues.DEADLINE_ASK),
             unknown_units=unknown,
             followup=followup is not None,
         )
     # "除了区科协，还有谁负责科技志愿服务？": the other units of a measure or part.
-    if excepted and all(t.name in excepted for t in terms) and _WHO.search(text):
+    if excepted and all(t.name in excepted for t in terms) and cues.WHO.search(text):
         q.aggregate, q.exclude_units, q.units = UNITS, excepted, []
         q.count_role = LEAD if lead_asked else ANY
         return Parsed(
             q,
             needs_measure=not has_scope,
-            measure_text=_strip_cues(bare, _WHO),
+            measure_text=_strip_cues(bare, cues.WHO),
             unknown_units=unknown,
             followup=followup is not None,
         )
     # Yes/no: "区妇联参与科普教育基地建设吗？"
-    if terms and len(terms) <= 2 and asks_yesno and not _LIST_WORD.search(text) and not _COUNT.search(text):
+    if terms and len(terms) <= 2 and asks_yesno and not cues.LIST_WORD.search(text) and not cues.COUNT.search(text):
         q.aggregate = YESNO
-        content = _strip_cues(bare, _YESNO)
+        content = _strip_cues(bare, cues.YESNO)
         if len(content) >= 3:
             _drop_group(q)
         return Parsed(
@@ -227,15 +182,15 @@ def parse(
             followup=followup is not None,
         )
     # Units of a part of the plan: "科普基础设施建设工程有哪些单位参与？", "…中谁牵头？"
-    if not terms and (has_scope or q.no_lead) and _WHO.search(text) and not q.no_lead:
+    if not terms and (has_scope or q.no_lead) and cues.WHO.search(text) and not q.no_lead:
         q.aggregate = UNITS
         q.count_role = LEAD if lead_asked else ANY
         return Parsed(q, unknown_units=unknown, followup=followup is not None)
-    counting = bool(_COUNT.search(text))
+    counting = bool(cues.COUNT.search(text))
     if (
         len(terms) >= 2
         and q.op != OR
-        and not _AND.search(text[mentions[0].end :])
+        and not cues.AND.search(text[mentions[0].end :])
         and len({(t.role, t.negated) for t in terms}) == 1
         and not excepted
     ):
@@ -255,17 +210,17 @@ def parse(
         # "哪些措施区科协牵头？": one unit's list in an order the ranking path does not read
         or (
             len(terms) == 1
-            and _LIST_WORD.search(text)
+            and cues.LIST_WORD.search(text)
             and not _INTENT_DO.search(text)
-            and not _WHO.search(text)
+            and not cues.WHO.search(text)
             and re.search(r"(哪些|哪几项|什么)(措施|工作|任务|事项|举措)", text)
         )
     )
-    if not new_kind or not (counting or _LIST_WORD.search(text) or _doing(text)):
+    if not new_kind or not (counting or cues.LIST_WORD.search(text) or _doing(text)):
         if unknown and (terms or _doing(text)):
             return Parsed(q, unknown_units=unknown)
         return None
-    if _WHO.search(text) and len(terms) <= 1 and not counting and not excepted and not q.no_lead:
+    if cues.WHO.search(text) and len(terms) <= 1 and not counting and not excepted and not q.no_lead:
         return None  # "…归谁负责？" names one measure: the ranking path answers it
     q.aggregate = COUNT if counting else LIST
     return Parsed(q, unknown_units=unknown, followup=followup is not None)
@@ -276,7 +231,7 @@ def parse(
 
 def has_what(text: str) -> bool:
     """Asks for a list or a name, not yes or no: "区科协参与最多的是哪些工作？"."""
-    return bool(_LIST_WORD.search(text) or _WHO.search(text))
+    return bool(cues.LIST_WORD.search(text) or cues.WHO.search(text))
 
 
 def _dedupe(mentions: list[UnitMention]) -> list[UnitMention]:
@@ -304,7 +259,7 @@ def _between(text: str, mentions: list[UnitMention]) -> str:
 def _excepted(text: str, mentions: list[UnitMention]) -> list[str]:
     """Units right after 除了/除去 (…以外): "除了区科协（以外），…"."""
     out = []
-    for m in _EXCEPT.finditer(text):
+    for m in cues.EXCEPT.finditer(text):
         rest = text[m.end() :]
         for mention in mentions:
             gap = text[m.end() : mention.start]
@@ -332,13 +287,13 @@ def _terms(text: str, mentions: list[UnitMention], excepted: list[str]) -> list[
         if m.canonical in excepted:
             term.negated = True
         explicit = True
-        if _CO_ONLY.search(after):
+        if cues.CO_ONLY.search(after):
             term.role = CO
-        elif _NEG_LEAD.search(after):
+        elif cues.NEG_LEAD.search(after):
             term.role, term.negated = LEAD, True
-        elif _NEG_ANY.search(after) or re.search(r"(没有|无|不含|不包括)$", before.strip()):
+        elif cues.NEG_ANY.search(after) or re.search(r"(没有|无|不含|不包括)$", before.strip()):
             term.role, term.negated = ANY, True
-        elif _LEAD.search(after if i + 1 == len(mentions) else after[:12]):
+        elif cues.LEAD.search(after if i + 1 == len(mentions) else after[:12]):
             term.role = LEAD
         elif re.search(r"参与|负责|参加|配合|涉及|有份|在内|都有", after[:10]):
             term.role = ANY
@@ -359,7 +314,7 @@ def _unknown_units(bare: str, levels: set[str]) -> list[str]:
     """Unit-shaped names of the loaded plans' level (区环保局 for a district's plan, 市气象局 for a
     city's) that the resolver did not recognise."""
     out = []
-    for m in _UNIT_SHAPE.finditer(bare):
+    for m in cues.UNIT_SHAPE.finditer(bare):
         if m.start() and bare[m.start() - 1] in "市省县区国":
             continue
         if bare[m.end() : m.end() + 1] == "门" or m.group()[1:2] in "直属级里":
@@ -377,7 +332,7 @@ def _levels(vocab: Vocabulary) -> set[str]:
 
 def _follow_scope(text: str, mentions, previous: TurnState | None, scope: Scope) -> bool | None:
     """ "那其中哪些是区科协牵头的？": restrict to the previous answer's measures."""
-    if not previous or not _FOLLOW.match(text.strip()):
+    if not previous or not cues.FOLLOW.match(text.strip()):
         return None
     ids = list(previous.measure_ids)
     if not ids:
@@ -409,7 +364,7 @@ def _drop_group(q: PolicyQuery) -> None:
 
 
 def _year(text: str) -> str | None:
-    m = _YEAR.search(text)
+    m = cues.YEAR.search(text)
     return m.group(2) if m else None
 
 
@@ -418,7 +373,7 @@ def _doing(text: str) -> bool:
 
 
 def _strip_cues(bare: str, cue: re.Pattern) -> str:
-    text = _EXCEPT_TAIL.sub(" ", _EXCEPT.sub(" ", cue.sub(" ", bare)))
+    text = cues.EXCEPT_TAIL.sub(" ", cues.EXCEPT.sub(" ", cue.sub(" ", bare)))
     text = re.sub(
         r"参与|负责|牵头|单位|部门|完成|工作|的|了|吗|呢|是|有|在|中|里|这项|该项|这个|还|谁|哪些|[?？,，。!！]",
         " ",
