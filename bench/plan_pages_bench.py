@@ -15,17 +15,12 @@ from pathlib import Path
 
 from bench.stats import latency_summary, load_average
 from bench.workspace import Context, group_main
+from ingest.numerals import chinese_numeral
 
 REAL = Path(__file__).resolve().parents[1] / "tests" / "data" / "plans" / "real"
 TARGET_PAGES = 30
 SCAN_PAGES = 18
 _ITEM = re.compile(r"^(?:[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|\d+\s*[.．、])\s*")
-
-
-def _chinese(n: int) -> str:
-    digits = "零一二三四五六七八九"
-    tens, ones = divmod(n, 10)
-    return (("" if tens == 1 else digits[tens]) + "十" if tens else "") + (digits[ones] if ones else "")
 
 
 def long_plan_paragraphs(pages: int, chars_per_page: int = 34 * 38) -> list[str]:
@@ -45,7 +40,7 @@ def long_plan_paragraphs(pages: int, chars_per_page: int = 34 * 38) -> list[str]
     while sum(len(p) for p in out) < pages * chars_per_page * 0.93 and chapter < 99:
         items = sources[chapter % len(sources)]
         chapter += 1
-        out.append(f"{_chinese(chapter)}、重点任务第{chapter}部分")
+        out.append(f"{chinese_numeral(chapter)}、重点任务第{chapter}部分")
         out += [f"{n}.{item}" for n, item in enumerate(items, 1)]
     return out
 

@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 from ingest.errors import CorruptFile, EmptyFile, UnsupportedFormat
+from ingest.numerals import chinese_numeral
 from ingest.plan_tables import PlanTable, build_table
 from ingest.source import SourceDocument
 from ingest.table_readers import docx_grid, docx_rows, row_text, text_tables
@@ -208,21 +209,13 @@ def read_docx(path: Path) -> SourceDocument:
     return SourceDocument(path.name, "docx", tuple(lines), "段", tuple(tables))
 
 
-_CN_DIGITS = "零一二三四五六七八九"
 _CN_FORMATS = ("chineseCounting", "chineseCountingThousand", "chineseLegalSimplified", "japaneseCounting",
                "taiwaneseCounting", "ideographDigital")
 
 
-def _chinese(n: int) -> str:
-    if not 0 < n < 100:
-        return str(n)
-    tens, ones = divmod(n, 10)
-    return (("" if tens == 1 else _CN_DIGITS[tens]) + "十" if tens else "") + (_CN_DIGITS[ones] if ones else "")
-
-
 def _format_number(n: int, fmt: str) -> str:
     if fmt in _CN_FORMATS:
-        return _chinese(n)
+        return chinese_numeral(n)
     if fmt == "decimalEnclosedCircle" and 0 < n <= 20:
         return chr(0x245F + n)
     if fmt in ("lowerLetter", "upperLetter") and 0 < n <= 26:

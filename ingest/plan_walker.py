@@ -11,6 +11,7 @@ import re
 from graph.records import ChapterRecord, MeasureRecord, PlanRecord, SectionRecord, SourceSpan
 from ingest.errors import UnbalancedNote
 from ingest.heading_items import not_measures
+from ingest.numerals import chinese_number
 from ingest.plan_report import ParseReport, build_report
 from ingest.plan_tables import PlanTable
 from ingest.responsibility import (
@@ -38,7 +39,6 @@ _ARTICLE = re.compile(r"^第\s*([一二三四五六七八九十]{1,3})\s*条\s*"
 _SUB_NUMBER = re.compile(r"^\s*(?:[（(]\s*\d{1,2}\s*[）)]|[\u2460-\u2473])\s*")
 _LEAD_IN = re.compile(r"^([^，。；：:,]{2,14})[：:]")
 
-_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九", 0)}
 _CHAPTER = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、．.]\s*")
 _SECTION = re.compile(r"^[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]\s*")
 _MEASURE = re.compile(r"^(\d{1,3})\s*[.．、](?!\d)\s*")
@@ -47,18 +47,6 @@ _GROUP_TITLE = GROUP_TITLE
 # An appendix (附件1：…) leaves the chapters; a table's title line (重点任务分工表) ends a clause.
 _APPENDIX = re.compile(r"^附\s*[件表]\s*\d*\s*(?:[：:].{0,60})?$")
 _TABLE_TITLE = re.compile(r"(?:分工|责任|任务)[^。]{0,8}表$")
-
-
-def chinese_number(text: str) -> int | None:
-    """一 -> 1, 十 -> 10, 十二 -> 12, 二十三 -> 23; None for anything else."""
-    if not text or any(c not in "一二三四五六七八九十" for c in text):
-        return None
-    if "十" not in text:
-        return _DIGITS[text] if len(text) == 1 else None
-    tens, _, ones = text.partition("十")
-    if len(tens) > 1 or len(ones) > 1 or "十" in ones:
-        return None
-    return (_DIGITS[tens] if tens else 1) * 10 + (_DIGITS[ones] if ones else 0)
 
 
 def starts_structure(text: str) -> bool:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from graph.records import PlanRecord
-from ingest.plan_walker import chinese_number
+from ingest.numerals import chinese_number, chinese_numeral
 from qa_service.chat.question import normalize
 
 # Endings people drop when naming a part: 科普基础设施建设工程 -> 科普基础设施建设.
@@ -26,7 +26,6 @@ _GROUP_AFTER = re.compile(
 # A part named by its number: 第三章, 第三部分, 第3章; a section 第二章第三节, 二、（三）.
 _CHAPTER_WORDS = ("章", "部分", "大部分", "篇", "大项")
 _LABEL_NUMBER = re.compile(r"[第、.．()（）\s章节部分]")
-_DIGITS = "零一二三四五六七八九"
 _REGION_TAIL = re.compile(r"^(.{2,6}?)(市|区|县|省)")
 # A district's plan implements its city's: "《淮安市人民政府关于…》" among its bases names the city.
 _BASIS_CITY = re.compile(r"^《?([^《》]{2,4}?)(市)(人民政府|委|全民|关于)")
@@ -153,12 +152,7 @@ def _number(label: str) -> int | None:
 
 def _numerals(n: int) -> list[str]:
     """3 -> ["三", "3"]; 12 -> ["十二", "12"]."""
-    if n < 10:
-        chinese = _DIGITS[n]
-    else:
-        tens, ones = divmod(n, 10)
-        chinese = ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
-    return [chinese, str(n)]
+    return list(dict.fromkeys([chinese_numeral(n), str(n)]))
 
 
 def _chapter_numbers(n: int) -> list[str]:
