@@ -121,13 +121,12 @@ class PolicyAnswerer:
         unit = intent.units[0].canonical
         lines, units = [], []
         for scope in self._scopes_asked(unit, intent, query.text):
-            involved = [m for m in self.index.measures if unit in _roles(m)
-                        and (scope is None or self.resolver.scope_of(self.index.plan_of[m.id].id, unit) == scope)]
+            involved = self._involved(unit, scope)
             leads = sum(unit in m.lead_units for m in involved)
-            lines.append(fmt.unit_info(unit, self.resolver.full_name(unit, scope),
-                                       scope_label(scope) if scope else "", len(involved), leads))
-            units.append({"name": unit, "full_name": self.resolver.full_name(unit, scope), "role": "any",
-                          "count": len(involved), "measure_id": None})
+            full_name = self.resolver.full_name(unit, scope)
+            lines.append(fmt.unit_info(unit, full_name, scope_label(scope) if scope else "", len(involved), leads))
+            units.append({"name": unit, "full_name": full_name, "role": "any", "count": len(involved),
+                          "measure_id": None})
         return PolicyResult(it.UNIT_INFO, "\n".join(lines), 0.9, False, units=units,
                             state=TurnState(it.REVERSE, (), unit))
 
@@ -164,10 +163,14 @@ class PolicyAnswerer:
         said = [s for s in scopes if s and (s in text or (len(s) > 2 and s[:-1] in text))]
         return said[:1] if said else list(scopes)
 
+    def _involved(self, unit: str, scope: str | None) -> list[MeasureRecord]:
+        """The measures naming `unit` in any role; with `scope`, only that region's unit of the name."""
+        return [m for m in self.index.measures if unit in _roles(m)
+                and (scope is None or self.resolver.scope_of(self.index.plan_of[m.id].id, unit) == scope)]
+
     def _reverse_one(self, intent: Intent, unit: str, scope: str | None = None) -> PolicyResult:
         lead_only = intent.kind == it.REVERSE_LEAD
-        involved = [m for m in self.index.measures if unit in _roles(m)
-                    and (scope is None or self.resolver.scope_of(self.index.plan_of[m.id].id, unit) == scope)]
+        involved = self._involved(unit, scope)
         chosen = [m for m in involved if unit in m.lead_units] if lead_only else involved
         score = max((u.score for u in intent.units if u.canonical == unit), default=100.0)
         confidence = 0.95 if score >= 100 else 0.6 + 0.3 * (score - 75) / 25
