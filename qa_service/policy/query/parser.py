@@ -82,7 +82,7 @@ def parse(
         bare = _mask(bare, [(hit.start, hit.end)])
     elif group is not None:
         scope.group = group.value
-    unknown = _unknown_units(bare, _levels(vocab))
+    unknown = _unknown_units(bare, vocab.levels)
     followup = _follow_scope(text, mentions, previous, scope)
     if followup is None and previous and previous.query and cues.FOLLOW_NE.match(text) and mentions:
         return _swap_unit(previous.query, mentions)
@@ -105,7 +105,7 @@ def parse(
         q.aggregate, q.compare = PLAN_DIFF, named[:2] if len(named) >= 2 else list(plan_ids)[:2]
         return Parsed(q, unknown_units=unknown)
     # "区科协是不是牵头最多的（单位）？": the superlative, answered yes or no for that unit.
-    if (cues.MOST.search(text) or cues.LEAST.search(text)) and len(mentions) == 1 and asks_yesno and not has_what(text):
+    if (cues.MOST.search(text) or cues.LEAST.search(text)) and len(mentions) == 1 and asks_yesno and not _has_what(text):
         q.aggregate = MIN if cues.LEAST.search(text) and not cues.MOST.search(text) else MAX
         q.count_role = LEAD if lead_asked else ANY
         q.asked_unit, q.units = mentions[0].canonical, []
@@ -229,7 +229,7 @@ def parse(
 # --------------------------------------------------------------------------- pieces
 
 
-def has_what(text: str) -> bool:
+def _has_what(text: str) -> bool:
     """Asks for a list or a name, not yes or no: "区科协参与最多的是哪些工作？"."""
     return bool(cues.LIST_WORD.search(text) or cues.WHO.search(text))
 
@@ -323,11 +323,6 @@ def _unknown_units(bare: str, levels: set[str]) -> list[str]:
             continue  # 市科协 asked of a district's plan: another level, answered apart
         out.append(m.group())
     return out
-
-
-def _levels(vocab: Vocabulary) -> set[str]:
-    """区 / 市 / 县: the administrative level of each loaded plan's region (区 when none says)."""
-    return {p.region[-1] for p in vocab.plans if p.region and p.region[-1] in "区市县"} or {"区"}
 
 
 def _follow_scope(text: str, mentions, previous: TurnState | None, scope: Scope) -> bool | None:

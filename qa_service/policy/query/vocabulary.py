@@ -75,6 +75,9 @@ class Vocabulary:
             for form in _parent_forms(plan):
                 self.parent_names.setdefault(form, set()).add(plan.id)
         self._chapters_with_measures = {(m.plan, m.chapter_title) for p in plans for m in p.measures}
+        # 区 / 市 / 县: the administrative levels of the plans' regions (区 when none says), the level
+        # an unknown unit's name must have to be reported (市气象局 for a city's plan)
+        self.levels = {p.region[-1] for p in plans if p.region and p.region[-1] in "区市县"} or {"区"}
 
     def _add_group(self, label: str) -> None:
         self.groups.setdefault(normalize(label), label)
