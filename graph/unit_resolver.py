@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 from graph.records import PlanRecord
 from graph.unit_identity import plan_scope, unit_scope
 from graph.unit_registry import UnitRegistry
-from graph.unit_synonyms import synonym_forms, synonym_key
+from graph.unit_synonyms import abbreviation_forms, local_forms, synonym_forms, synonym_key
 
 # "X等有关部门" -> X: the catch-all tail of a list is no part of the last name.
 TRAILING = re.compile(r"等(?:有关|相关|其他)?(?:部门|单位|机构)?$")
@@ -171,6 +171,11 @@ class UnitResolver:
                 out._add_variants(name, (unit_scope(plan, name), name), plan.region)
                 for form in synonym_forms(name):  # 发改委 of a plan that writes 市发展改革委
                     out._add(form, (unit_scope(plan, name), name))
+        for plan in plans:  # 金投集团 for 市金融投资集团, where no unit has that form already
+            for name in dict.fromkeys(n for m in plan.measures for n in m.lead_units + m.co_units):
+                for form in abbreviation_forms(name):
+                    if form not in out._forms:
+                        out._add(form, (unit_scope(plan, name), name))
         for plan in plans:
             for canonical, aliases in plan.unit_aliases.items():
                 for alias in aliases:
@@ -179,6 +184,8 @@ class UnitResolver:
         for plan in plans:  # 各区人民政府 as the plan writes it (no short forms: 各镇 is not 镇)
             for name in dict.fromkeys(n for m in plan.measures for n in m.all_units):
                 out._add(name, (unit_scope(plan, name), name))
+                for form in local_forms(name):
+                    out._add(form, (unit_scope(plan, name), name))
         region_of = {plan_scope(p): p.region for p in plans}
         for surface, units in list(out._forms.items()):
             for unit in units[:1]:
@@ -245,7 +252,19 @@ class UnitResolver:
         if name in self._forms:
             return self._forms[name][0][1]
         hit = process.extractOne(name, self._forms.keys(), scorer=fuzz.ratio, score_cutoff=self.fuzzy_cutoff)
-        return self._forms[hit[0]][0][1] if hit else None
+        return self._forms[hit[0]][0][1] if hit and not self._other_department(name, hit[0]) else None
+
+    def _other_department(self, written: str, form: str) -> bool:
+        """Whether a name one character away from a known form is another department, not a typo
+        of it: 市民政局 is not 市财政局 (a department every region has, or the registry names)."""
+        mine = synonym_key(written) or self._registry_stem(written)
+        return mine is not None and mine != (synonym_key(form) or self._registry_stem(form))
+
+    def _registry_stem(self, name: str) -> str | None:
+        stem = name[1:] if has_level(name) else name
+        if self.registry is None or len(stem) < 2:
+            return None
+        return stem if self.registry.canonical(self.registry.prefix + stem) else None
 
     def full_name(self, canonical: str, scope: str | None = None) -> str:
         """The registry's full name for a unit of its region; the name itself for other regions."""
@@ -317,10 +336,19 @@ class UnitResolver:
                 if any(s < end and start < e for s, e in taken):
                     continue
                 span = text[start:end]
+                short = next((f for f in abbreviation_forms(span) if f in self._forms), None)
+                if short is not None:  # 市科技创新局 of a plan that writes 市科创局
+                    candidates.append(UnitMention(self._forms[short][0][1], start, end, span, 99.0))
+                    continue
                 hit = process.extractOne(
                     span, self._forms.keys(), scorer=fuzz.ratio, score_cutoff=self.fuzzy_cutoff
                 )
-                if hit and abs(len(hit[0]) - len(span)) <= 1 and hit[0][-1] == span[-1]:
+                if (
+                    hit
+                    and abs(len(hit[0]) - len(span)) <= 1
+                    and hit[0][-1] == span[-1]
+                    and not self._other_department(span, hit[0])
+                ):
                     candidates.append(UnitMention(self._forms[hit[0]][0][1], start, end, span, hit[1]))
             if candidates:
                 pick = max(candidates, key=lambda m: (m.score, m.end - m.start))

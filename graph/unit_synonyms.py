@@ -63,3 +63,36 @@ def synonym_forms(name: str) -> list[str]:
     forms = [level + f for f in group] if level else []
     forms += [f for f in group if len(f) >= 3]
     return [f for f in dict.fromkeys(forms) if f != name]
+
+
+_ABBREVIABLE = ("集团", "局", "委", "办")
+
+
+def abbreviation_forms(name: str) -> list[str]:
+    """The short form Chinese makes of a four-character department name, the first character of
+    each word: 市人力社保局 -> 市人社局, 人社局; 市金融投资集团 -> 金投集团; 市投资促进局 -> 投促局.
+    [] for names of another shape. The caller adds a form only where no other unit has it."""
+    level = name[:1] if name[:1] in _LEVELS else ""
+    body = name[len(level):]
+    suffix = next((s for s in _ABBREVIABLE if body.endswith(s)), None)
+    if suffix is None:
+        return []
+    core = body[: -len(suffix)]
+    if len(core) != 4 or not all("\u4e00" <= c <= "\u9fff" for c in core):
+        return []
+    # 人才工作局 -> 人才局, 应急管理局 -> 应急局: a filler word dropped, not abbreviated
+    if core[2:] in _FILLER:
+        short = core[:2] + suffix
+    elif core[0] != core[2]:  # 农业农村局 is never 农农局
+        short = core[0] + core[2] + suffix
+    else:
+        return []
+    return [f for f in dict.fromkeys([level + short if level else "", short]) if f and f != name]
+
+
+_FILLER = ("工作", "管理", "服务", "事务")
+
+
+def local_forms(name: str) -> list[str]:
+    """How people shorten a local government's name: 各区人民政府 -> 各区政府."""
+    return [name.replace("人民政府", "政府")] if "人民政府" in name else []

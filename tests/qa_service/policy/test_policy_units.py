@@ -56,7 +56,7 @@ def test_graph_units_resolve_without_a_registry():
 
 CITY_PLANS = {
     name: parse_plan_file(ROOT / "tests" / "data" / "plans" / "real" / f"{name}.txt")
-    for name in ("taicang_2026_opc", "zhengzhou_2026_opc_shequ")
+    for name in ("taicang_2026_opc", "zhengzhou_2026_opc_shequ", "wuhan_2026_opc", "hangzhou_2026_opc_draft")
 }
 
 
@@ -74,6 +74,12 @@ CITY_PLANS = {
     ("zhengzhou_2026_opc_shequ", "市发改委参与几项", "市发展改革委"),
     ("zhengzhou_2026_opc_shequ", "国资委参与哪些", "市政府国资委"),
     ("zhengzhou_2026_opc_shequ", "文旅局参与哪些", "市文化广电旅游局"),
+    # the short form Chinese makes of a four-character name, and the full name of a short one
+    ("hangzhou_2026_opc_draft", "金投集团参与哪些", "市金融投资集团"),
+    ("hangzhou_2026_opc_draft", "投促局参与哪些", "市投资促进局"),
+    ("wuhan_2026_opc", "人才局参与几项", "市人才工作局"),
+    ("wuhan_2026_opc", "市科技创新局参与哪些", "市科创局"),
+    ("wuhan_2026_opc", "各区政府落实哪些", "各区人民政府"),
 ])
 def test_a_city_plans_units_by_the_names_people_use(plan, text, canonical):
     resolver = UnitResolver.build([CITY_PLANS[plan]], UnitRegistry.load())
@@ -83,3 +89,10 @@ def test_a_city_plans_units_by_the_names_people_use(plan, text, canonical):
 def test_units_of_another_level_stay_unknown_in_a_city_plan():
     resolver = UnitResolver.build([CITY_PLANS["taicang_2026_opc"]], UnitRegistry.load())
     assert resolver.find("市气象局参与了哪些措施") == []
+
+
+def test_another_department_one_character_away_is_no_typo():
+    # 市民政局 is a department of its own, not a typo of the plan's 市财政局; 人设局 is one of 人社局.
+    resolver = UnitResolver.build([CITY_PLANS["hangzhou_2026_opc_draft"]], UnitRegistry.load())
+    assert resolver.find("市民政局参与了哪些措施") == []
+    assert [m.canonical for m in RESOLVER.find("区人设局负责哪些")][:1] == ["区人社局"]
