@@ -15,13 +15,13 @@ from graph.records import TargetRecord
 UNITS = (
     "个百分点", "人次", "平方米", "小时", "课时", "学时", "公里", "%", "家", "所", "名", "个", "人",
     "场", "次", "项", "座", "处", "支", "篇", "部", "件", "户", "期", "元", "类", "种", "位", "批",
-    "门", "本", "册", "台", "套", "亩", "间", "条", "份", "届", "班", "队", "站", "馆", "块",
+    "门", "本", "册", "台", "套", "亩", "间", "条", "份", "届", "班", "队", "站", "馆", "块", "卡时",
 )
 _MULTIPLIERS = {"千": 1e3, "万": 1e4, "亿": 1e8}
 _NUMBER = re.compile(
     r"(?<![0-9.A-Za-z〔\[［第×/])(\d+(?:\.\d+)?)\s*([千万亿])?\s*("
     + "|".join(re.escape(u) for u in UNITS)
-    + r")(?![A-Za-z0-9])"
+    + r")(?![0-9])"  # 100个OPC应用场景: a Latin word may follow the unit
 )
 _SENTENCE = re.compile(r"[^。！？；;!?]+[。！？；;!?]?")
 _CLAUSE = re.compile(r"[^，,：:]+[，,：:]?")
@@ -38,6 +38,29 @@ _VERBS = (
 )
 _QUOTES = str.maketrans("", "", "“”‘’「」『』\"'")
 _EDGE = "，,、。；;：: 　"
+
+
+_SUPPORT = re.compile(
+    r"补助|补贴|资助|奖励|奖补|扶持资金|支持资金|资金支持|贷款|担保|补偿|优惠|减免|租金|给予|发放|保额|算力券"
+)
+_CAP = re.compile(r"最高|不超过|不高于|最多|上限|封顶|以下|以内")
+_FLOOR = ("不少于", "不低于", "达到", "力争", "力争达到", "突破", "至少", "以上", "及以上", "超过")
+
+
+def is_provision(t: TargetRecord) -> bool:
+    """Whether a number is a support standard, not a target to reach: money or a share the
+    government pays or caps (最高补助200万元, 按50%给予补贴, 单个投资金额不超过500万元) or a rate's
+    base (每投资1家OPC…). A 量化目标 list leaves these out; the measure's text keeps them."""
+    written = t.raw_value + t.unit
+    at = t.text.find(written)
+    if at > 0 and re.search(r"每(?!年|季|月|周|学期|届|半年|两年)[\u4e00-\u9fff]{0,3}$", t.text[max(0, at - 4) : at]):
+        return True
+    if t.unit not in ("元", "%"):
+        return False
+    window = t.text[max(0, at - 12) : at + len(written) + 4] if at >= 0 else t.text
+    if _CAP.search(window):
+        return True
+    return t.qualifier not in _FLOOR and bool(_SUPPORT.search(t.text))
 
 
 def _ends_with_verb(text: str) -> bool:

@@ -29,6 +29,7 @@ class Rows:
     regional: dict[tuple[str, str], int] = field(default_factory=dict)  # (unit, region) -> measures
     roles: list[tuple[str, str, str]] = field(default_factory=list)  # (measure id, unit, lead|co)
     targets: list[tuple[str, int]] = field(default_factory=list)  # (owner id, target position)
+    per_plan: dict[str, int] = field(default_factory=dict)  # plan id -> matching measures
     statements: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -91,17 +92,22 @@ class SparqlBackend:
     def __init__(self, graph):
         self.graph = graph  # anything with .sparql(text) -> rows of str (OxigraphStore, MemoryGraph)
 
-    def run(self, kind: str, q: PolicyQuery, names: list[str] | None = None) -> Rows:
+    def run(self, kind: str, q: PolicyQuery, names: list[str] | None = None, limit: int | None = None) -> Rows:
+        """`limit`: at most that many rows (measures, or role rows) in no particular order."""
         started = time.perf_counter()
         rows = Rows()
+        page = f"\nLIMIT {int(limit)}" if limit else ""
         if kind == "measures":
-            text = sparql.measures(q)
+            text = sparql.measures(q) + page
             rows.measure_ids = [r["id"] for r in self.graph.sparql(text)]
+        elif kind == "plan_counts":
+            text = sparql.plan_counts(q)
+            rows.per_plan = {plan_of_graph(r["g"]): int(r["n"]) for r in self.graph.sparql(text)}
         elif kind == "counts":
             text = sparql.unit_counts(q, names)
             rows.add_counts(self.graph.sparql(text))
         elif kind == "roles":
-            text = sparql.unit_roles(q)
+            text = sparql.unit_roles(q) + page
             rows.roles = [(r["id"], r["name"], r["role"]) for r in self.graph.sparql(text)]
         elif kind == "targets":
             texts = sparql.targets(q)
@@ -121,19 +127,22 @@ class CypherBackend:
     def __init__(self, store):
         self.store = store  # Neo4jStore: .query(cypher, **params) -> list[dict]
 
-    def run(self, kind: str, q: PolicyQuery, names: list[str] | None = None) -> Rows:
+    def run(self, kind: str, q: PolicyQuery, names: list[str] | None = None, limit: int | None = None) -> Rows:
         started = time.perf_counter()
         rows = Rows()
         if kind == "measures":
-            statements = [cypher.measures(q)]
+            statements = [cypher.measures(q, limit)]
             found = self.store.query(statements[0][0], **statements[0][1])
             found.sort(key=lambda r: (r["plan"], r["pos"]))
             rows.measure_ids = [r["id"] for r in found]
+        elif kind == "plan_counts":
+            statements = [cypher.plan_counts(q)]
+            rows.per_plan = {r["plan"]: int(r["n"]) for r in self.store.query(statements[0][0], **statements[0][1])}
         elif kind == "counts":
             statements = [cypher.unit_counts(q, names)]
             rows.add_counts(self.store.query(statements[0][0], **statements[0][1]))
         elif kind == "roles":
-            statements = [cypher.unit_roles(q)]
+            statements = [cypher.unit_roles(q, limit)]
             role = {"LEAD_UNIT": "lead", "CO_UNIT": "co"}
             rows.roles = [
                 (r["id"], r["name"], role[r["role"]])
@@ -148,6 +157,13 @@ class CypherBackend:
         rows.statements = [_show(text, params) for text, params in statements]
         rows.seconds = time.perf_counter() - started
         return rows
+
+
+def plan_of_graph(iri: str) -> str:
+    """The plan id of a plan's named graph (graph/store/rdf_mapping.py's plan_graph_iri)."""
+    from urllib.parse import unquote
+
+    return unquote(iri.rsplit("/plan/", 1)[-1])
 
 
 def _show(text: str, params: dict) -> str:

@@ -66,9 +66,15 @@ def measure_match(q: PolicyQuery, params: dict) -> str:
     return "MATCH (m:Measure)" + ("\nWHERE " + "\n  AND ".join(where) if where else "")
 
 
-def measures(q: PolicyQuery) -> tuple[str, dict]:
+def measures(q: PolicyQuery, limit: int | None = None) -> tuple[str, dict]:
     params: dict = {}
-    return f"{measure_match(q, params)}\nRETURN m.id AS id, m.plan AS plan, m.pos AS pos", params
+    page = f" LIMIT {int(limit)}" if limit else ""
+    return f"{measure_match(q, params)}\nRETURN m.id AS id, m.plan AS plan, m.pos AS pos{page}", params
+
+
+def plan_counts(q: PolicyQuery) -> tuple[str, dict]:
+    params: dict = {}
+    return f"{measure_match(q, params)}\nRETURN m.plan AS plan, count(DISTINCT m) AS n", params
 
 
 def unit_counts(q: PolicyQuery, names: list[str] | None = None) -> tuple[str, dict]:
@@ -92,13 +98,14 @@ def unit_counts(q: PolicyQuery, names: list[str] | None = None) -> tuple[str, di
     return cypher + "\nRETURN u.name AS name, u.region AS region, count(DISTINCT m) AS n", params
 
 
-def unit_roles(q: PolicyQuery) -> tuple[str, dict]:
+def unit_roles(q: PolicyQuery, limit: int | None = None) -> tuple[str, dict]:
     params: dict = {}
     cypher = measure_match(q, params) + "\nMATCH (m)-[r:LEAD_UNIT|CO_UNIT]->(u:Unit)"
     if q.exclude_units:
         cypher += " WHERE NOT u.name IN $exclude"
         params["exclude"] = list(q.exclude_units)
-    return cypher + "\nRETURN m.id AS id, u.name AS name, type(r) AS role", params
+    page = f" LIMIT {int(limit)}" if limit else ""
+    return cypher + f"\nRETURN m.id AS id, u.name AS name, type(r) AS role{page}", params
 
 
 def targets(q: PolicyQuery, goals: bool) -> list[tuple[str, dict]]:

@@ -33,8 +33,13 @@ from qa_service.policy.query.query import (
     PolicyQuery,
     Scope,
     TargetFilter,
-    UnitTerm,
 )
+from qa_service.policy.query.terms import between as _between
+from qa_service.policy.query.terms import dedupe as _dedupe
+from qa_service.policy.query.terms import excepted as _excepted
+from qa_service.policy.query.terms import mask as _mask
+from qa_service.policy.query.terms import terms as _terms
+from qa_service.policy.query.terms import unknown_units as _unknown_units
 from qa_service.policy.query.vocabulary import Vocabulary
 from qa_service.policy.state import TurnState
 
@@ -46,6 +51,7 @@ class Parsed:
     measure_text: str = ""  # the question with units and cue words taken out, for ranking
     unknown_units: list[str] = field(default_factory=list)
     followup: bool = False
+    missing_part: tuple[str, int] | None = None  # ("第九章", chapters the plan has): named, not there
 
 
 def parse(
@@ -82,6 +88,14 @@ def parse(
         bare = _mask(bare, [(hit.start, hit.end)])
     elif group is not None:
         scope.group = group.value
+    missing = vocab.missing_chapter(bare, scope.plans) if part is None else None
+    if missing is not None:
+        return Parsed(PolicyQuery(scope=scope), missing_part=missing)
+    ranged = vocab.find_range(bare, scope.plans) if part is None else None
+    if ranged is not None:  # 前五条措施里…
+        scope.measure_ids, hit = ranged[0], ranged[1]
+        bare = _mask(bare, [(hit.start, hit.end)])
+        numbered_part = True
     unknown = _unknown_units(bare, vocab.levels)
     followup = _follow_scope(text, mentions, previous, scope)
     if followup is None and previous and previous.query and cues.FOLLOW_NE.match(text) and mentions:
@@ -132,14 +146,26 @@ def parse(
     if (
         cues.TARGET_WORD.search(text)
         and cues.TARGET_LIST.search(text)
-        and (year or period or scope.group or terms)
+        and (year or period or scope.group or terms or has_scope or cues.WHOLE.search(text))
         and not cues.WHO.search(text)
         and not cues.COUNT.search(text.replace("多少个目标", "").replace("几个目标", ""))
-        and re.search(r"目标|指标", text)
+        and cues.TARGET_NOUN.search(text)
     ):
         q.aggregate = TARGETS
         q.targets = TargetFilter(deadline=year, period="每年" if period else None)
         return Parsed(q, unknown_units=unknown, followup=followup is not None)
+    # The targets of one measure named by its meaning: "强化金融赋能有哪些量化目标？"
+    content = _strip_cues(bare, cues.TARGET_LIST)
+    if (
+        cues.TARGET_NOUN.search(text)
+        and cues.TARGET_LIST.search(text)
+        and not (terms or has_scope or year or period or scope.group or cues.WHO.search(text))
+        and not cues.PLAN_WORD.search(text)
+        and len(re.sub(r"量化|目标|指标|具体|主要", "", content).replace(" ", "")) >= 3
+    ):
+        q.aggregate = TARGETS
+        q.targets = TargetFilter(include_goals=False)
+        return Parsed(q, needs_measure=True, measure_text=content, unknown_units=unknown)
     # The deadline of one measure: "科普教育基地建设的完成时限是什么时候？"
     if (
         cues.DEADLINE_ASK.search(text)
@@ -182,7 +208,8 @@ def parse(
             followup=followup is not None,
         )
     # Units of a part of the plan: "科普基础设施建设工程有哪些单位参与？", "…中谁牵头？"
-    if not terms and (has_scope or q.no_lead) and cues.WHO.search(text) and not q.no_lead:
+    each = bool(cues.EACH_MEASURE.search(text))  # "各项措施分别由谁牵头？": the whole plan, measure by measure
+    if not terms and (has_scope or each) and cues.WHO.search(text) and not q.no_lead:
         q.aggregate = UNITS
         q.count_role = LEAD if lead_asked else ANY
         return Parsed(q, unknown_units=unknown, followup=followup is not None)
@@ -202,6 +229,8 @@ def parse(
         or q.no_lead
         or (terms and has_scope)
         or (counting and (terms or has_scope))
+        # "方案里一共有多少项措施？": all measures of the plan counted
+        or (counting and not terms and cues.TOTAL.search(text) and not re.search(r"目标|指标|章|部分", text))
         or followup is not None
         or bool(excepted and terms)
         or bool(terms and plan_named)
@@ -232,97 +261,6 @@ def parse(
 def _has_what(text: str) -> bool:
     """Asks for a list or a name, not yes or no: "区科协参与最多的是哪些工作？"."""
     return bool(cues.LIST_WORD.search(text) or cues.WHO.search(text))
-
-
-def _dedupe(mentions: list[UnitMention]) -> list[UnitMention]:
-    out: list[UnitMention] = []
-    for m in mentions:
-        if not any(o.canonical == m.canonical for o in out):
-            out.append(m)
-    return out
-
-
-def _mask(text: str, spans: list[tuple[int, int]]) -> str:
-    chars = list(text)
-    for start, end in spans:
-        for i in range(start, min(end, len(chars))):
-            chars[i] = " "
-    return "".join(chars)
-
-
-def _between(text: str, mentions: list[UnitMention]) -> str:
-    if len(mentions) < 2:
-        return ""
-    return text[mentions[0].end : mentions[-1].start]
-
-
-def _excepted(text: str, mentions: list[UnitMention]) -> list[str]:
-    """Units right after 除了/除去 (…以外): "除了区科协（以外），…"."""
-    out = []
-    for m in cues.EXCEPT.finditer(text):
-        rest = text[m.end() :]
-        for mention in mentions:
-            gap = text[m.end() : mention.start]
-            if mention.start >= m.end() and len(gap.strip(" 、和与及")) == 0:
-                out.append(mention.canonical)
-                # "除了区科协和区教体局以外": the next ones in the same list count too.
-                for nxt in mentions:
-                    if nxt.start > mention.end and not text[mention.end : nxt.start].strip(" 、和与及"):
-                        out.append(nxt.canonical)
-                break
-        del rest
-    return list(dict.fromkeys(out))
-
-
-def _terms(text: str, mentions: list[UnitMention], excepted: list[str]) -> list[UnitTerm]:
-    """Each unit with the role the words after it (up to the next unit) give it; a role word after
-    the last unit ("A和B都牵头") applies to the units before it that have none."""
-    terms: list[UnitTerm] = []
-    pending: list[UnitTerm] = []
-    for i, m in enumerate(mentions):
-        nxt = mentions[i + 1].start if i + 1 < len(mentions) else len(text)
-        after = text[m.end : nxt]
-        before = text[max(0, m.start - 4) : m.start]
-        term = UnitTerm(m.canonical)
-        if m.canonical in excepted:
-            term.negated = True
-        explicit = True
-        if cues.CO_ONLY.search(after):
-            term.role = CO
-        elif cues.NEG_LEAD.search(after):
-            term.role, term.negated = LEAD, True
-        elif cues.NEG_ANY.search(after) or re.search(r"(没有|无|不含|不包括)$", before.strip()):
-            term.role, term.negated = ANY, True
-        elif cues.LEAD.search(after if i + 1 == len(mentions) else after[:12]):
-            term.role = LEAD
-        elif re.search(r"参与|负责|参加|配合|涉及|有份|在内|都有", after[:10]):
-            term.role = ANY
-        else:
-            explicit = False
-        if not explicit:
-            pending.append(term)
-        else:
-            for p in pending:
-                if not p.negated:
-                    p.role = term.role if not term.negated else ANY
-            pending = []
-        terms.append(term)
-    return terms
-
-
-def _unknown_units(bare: str, levels: set[str]) -> list[str]:
-    """Unit-shaped names of the loaded plans' level (区环保局 for a district's plan, 市气象局 for a
-    city's) that the resolver did not recognise."""
-    out = []
-    for m in cues.UNIT_SHAPE.finditer(bare):
-        if m.start() and bare[m.start() - 1] in "市省县区国":
-            continue
-        if bare[m.end() : m.end() + 1] == "门" or m.group()[1:2] in "直属级里":
-            continue  # 市直部门, 区属单位, 市级部门: a kind of unit, not one
-        if m.group().lstrip("团")[0] not in levels:
-            continue  # 市科协 asked of a district's plan: another level, answered apart
-        out.append(m.group())
-    return out
 
 
 def _follow_scope(text: str, mentions, previous: TurnState | None, scope: Scope) -> bool | None:

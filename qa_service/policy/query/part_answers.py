@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ingest.targets import is_provision
 from qa_service.policy.answer import PolicyResult
 from qa_service.policy.answer_format import short_title
 from qa_service.policy.query import render
@@ -14,6 +15,10 @@ from qa_service.policy.query.query import ANY, COMPARE, DEADLINE, LEAD, LIST, Po
 EACH_PLAN_MAX = 4  # up to this many plans in scope, counts are answered plan by plan
 
 
+PAGE = 60  # measures listed from several plans before the answer counts them plan by plan instead
+ROLE_ROWS = 600  # (measure, unit, role) rows read from several plans before counting instead
+SUMMARY_PLANS = 10  # plans named in such a count
+
 class TargetAndUnitAnswers:
     """Mixed into QueryEngine: uses its index, plans, _measures, _result, _many, _plan_title."""
 
@@ -21,15 +26,25 @@ class TargetAndUnitAnswers:
         rows = backend.run("targets", q)
         many = self._many(q)
         picked, lines, seen, measures = [], [], set(), []
+        kept = []
         for owner, pos in sorted(set(rows.targets), key=self._target_order):
             m = self.index.by_id.get(owner)
             plan = self.plans.get(owner) or self.index.plan_of.get(owner)
             targets = m.targets if m is not None else plan.goals
-            if not 0 <= pos < len(targets) or (owner, targets[pos].text) in seen:
+            if 0 <= pos < len(targets) and not is_provision(targets[pos]):
+                kept.append((owner, m, plan, targets[pos]))  # a support standard (最高补助200万元) is no target
+        pieces: dict[tuple[str, str], set[str]] = {}
+        for owner, _, _, t in kept:
+            pieces.setdefault((owner, t.text), set()).add(_piece(t))
+        for owner, m, plan, t in kept:
+            # two targets of one clause (投资规模不低于5亿元、投资OPC不少于100个): each its own line
+            if len(pieces[(owner, t.text)]) > 1:
+                t = replace(t, text=_piece(t))
+            if (owner, t.text) in seen:
                 continue
-            seen.add((owner, targets[pos].text))
-            picked.append(targets[pos])
-            lines.append(render.target_line(targets[pos], m, plan, many))
+            seen.add((owner, t.text))
+            picked.append(t)
+            lines.append(render.target_line(t, m, plan, many))
             if m is not None and m not in measures:
                 measures.append(m)
         if q.aggregate == DEADLINE:
@@ -41,13 +56,16 @@ class TargetAndUnitAnswers:
                 flt.deadline and f"期限在{flt.deadline}年",
                 flt.period,
                 q.scope.group and f"面向{q.scope.group}",
+                q.scope.section or q.scope.chapter,
                 render.condition(q),
             )
             if x
         )
+        if not what and len(q.scope.measure_ids) == 1 and q.scope.measure_ids[0] in self.index.by_id:
+            what = f"【{self.index.by_id[q.scope.measure_ids[0]].title}】"
         if not lines:
             return self._result(f"共0项：方案中没有{what or '符合条件'}的量化目标。", []), rows
-        text = f"共{len(lines)}项目标（{what}）：\n" + "\n".join(
+        text = f"共{len(lines)}项目标（{what or '全部'}）：\n" + "\n".join(
             f"{i}. {line}" for i, line in enumerate(lines, 1)
         )
         return self._result(text, measures, targets=picked), rows
@@ -58,7 +76,10 @@ class TargetAndUnitAnswers:
         # date, and 全年 (a condition's window: 全年登记…达10个以上) is no deadline at all.
         pairs = list(zip(picked, lines, strict=True))
         dated = [(t, line) for t, line in pairs if t.deadline]
-        dated = dated or [(t, line) for t, line in pairs if t.period and t.period != "全年"]
+        # A sum of money paid 每年 (每户每年1万元) says how often it is paid, not by when.
+        dated = dated or [
+            (t, line) for t, line in pairs if t.period and t.period != "全年" and not t.unit.endswith("元")
+        ]
         if not dated:
             ms = ms or measures  # the measure of the targets read (全年…): named, not "该项"
             plan = self.index.plan_of[ms[0].id] if ms else self.index.plans[0]
@@ -70,8 +91,39 @@ class TargetAndUnitAnswers:
             f"{when}。" + "\n".join(line for _, line in dated), measures or ms, targets=[t for t, _ in dated]
         )
 
+    def _paged(self, kind: str, q: PolicyQuery, backend) -> tuple[Rows, PolicyResult | None]:
+        """The rows of a query; over several plans at most PAGE measures of them, and where more
+        match, none but their number in each plan, counted in the store, as the answer."""
+        if not self._many(q):
+            return backend.run(kind, q), None
+        limit = PAGE + 1 if kind == "measures" else ROLE_ROWS
+        rows = backend.run(kind, q, limit=limit)
+        found = len(rows.measure_ids) if kind == "measures" else len(rows.roles)
+        if found < limit and len({r[0] for r in rows.roles}) <= PAGE:
+            return rows, None
+        counts = backend.run("plan_counts", q)
+        rows.statements += counts.statements
+        rows.seconds += counts.seconds
+        rows.per_plan = counts.per_plan
+        return rows, self._summary(q, counts.per_plan)
+
+    def _summary(self, q: PolicyQuery, per_plan: dict[str, int]) -> PolicyResult:
+        total = sum(per_plan.values())
+        order = sorted(per_plan, key=lambda p: (-per_plan[p], self.plan_ids.index(p) if p in self.plan_ids else 0))
+        what = render.where(q, self._plan_title, True) + render.condition(q)
+        shown = "、".join(f"《{self._plan_title(p)}》{per_plan[p]}项" for p in order[:SUMMARY_PLANS])
+        more = f"等{len(order)}个方案" if len(order) > SUMMARY_PLANS else ""
+        example = next((p.region for p in self.index.plans if p.region), "")
+        text = (
+            f"共{total}项（{what or '全部措施'}），分属{len(order)}个方案：{shown}{more}。"
+            f"符合条件的措施较多，请指明是哪个方案，例如“{example}方案里……”。"
+        )
+        return self._result(text, [], confidence=0.9)
+
     def _units(self, q: PolicyQuery, backend) -> tuple[PolicyResult, Rows]:
-        rows = backend.run("roles", q)
+        rows, summary = self._paged("roles", q, backend)
+        if summary is not None:
+            return summary, rows
         per: dict[str, dict[str, list[str]]] = {}
         for mid, name, role in rows.roles:
             per.setdefault(mid, {"lead": [], "co": []})[role].append(name)
@@ -151,10 +203,10 @@ class TargetAndUnitAnswers:
         plans = list(q.scope.plans or self.plan_ids)
         if not self._many(q):
             return handler(q, backend)
-        if q.aggregate == COMPARE:  # only the plans that name one of the two units, however many
+        if q.aggregate == COMPARE:  # only the plans that name one of the two units
             named = {self.index.plan_of[m.id].id for m in self.index.measures if set(q.compare) & _units(m)}
             plans = [p for p in plans if p in named] or plans[:1]
-        elif len(plans) > EACH_PLAN_MAX:  # one count over all, each region's units named apart
+        if len(plans) > EACH_PLAN_MAX:  # one count over all, each region's units named apart
             return handler(q, backend)
         results, all_rows = [], Rows()
         for pid in plans:
@@ -170,3 +222,9 @@ class TargetAndUnitAnswers:
 
 def _units(m) -> set[str]:
     return {*m.lead_units, *m.co_units}
+
+
+def _piece(t) -> str:
+    """The 、-separated part of a target's clause that holds its number."""
+    written = t.raw_value + t.unit
+    return next((part for part in t.text.split("、") if written in part), t.text)

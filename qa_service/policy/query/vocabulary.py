@@ -15,7 +15,7 @@ _PART_ENDINGS = ("重点工程", "重点行动", "提升行动", "工程", "行�
 _GROUP_SPLIT = re.compile(r"[和及与、]")
 _PART_NEXT = re.compile(
     r"\s*(工程|行动|方面|部分|板块|领域|这|那|中|里|内|有|共|一共|总共|包括|涉及|的措施|的工作|的任务"
-    r"|逐项|各项|每项|分别|都|$|[?,，。])"
+    r"|逐项|各项|每项|各条|每条|各个|每个|分别|都|$|[?,，。])"
 )
 _GROUP_BEFORE = re.compile(r"(面向|针对|对|关于|涉及|服务|为)$")
 _GROUP_AFTER = re.compile(
@@ -107,6 +107,38 @@ class Vocabulary:
                     best = (part, Hit(part.title, at, at + len(form), part.plan, numbered=True))
         return best
 
+    def find_range(self, text: str, plans: list[str] | None = None) -> tuple[list[str], Hit] | None:
+        """Measures named by their place in one plan: 前五条, 后三项, 第2到第4条 (ids, in order)."""
+        if plans is None or len(set(plans)) != 1:
+            return None
+        measures = next((p.measures for p in self.plans if p.id == plans[0]), [])
+        m = _RANGE.search(text)
+        if m is None or not measures:
+            return None
+        if m.group("side"):
+            n = _number(m.group("n").replace("两", "二"))
+            if not n or n >= len(measures):
+                return None
+            picked = measures[:n] if m.group("side") == "前" else measures[-n:]
+        else:
+            a, b = _number(m.group("a").replace("两", "二")), _number(m.group("b").replace("两", "二"))
+            if not a or not b or not a <= b <= len(measures):
+                return None
+            picked = measures[a - 1 : b]
+        return [x.id for x in picked], Hit(m.group(), m.start(), m.end())
+
+    def missing_chapter(self, text: str, plans: list[str] | None = None) -> tuple[str, int] | None:
+        """A chapter named by a number past the plan's last (第九章 of an eight-chapter plan):
+        (the name as asked, the number of chapters), for one plan in scope."""
+        if plans is None or len(set(plans)) != 1:
+            return None
+        m = re.search(rf"第({_N})(章|部分)", text)
+        plan = next((p for p in self.plans if p.id == plans[0]), None)
+        if m is None or plan is None or not plan.chapters:
+            return None
+        n = _number(m.group(1).replace("两", "二"))
+        return (m.group(), len(plan.chapters)) if n and n > len(plan.chapters) else None
+
     def find_group(self, text: str) -> Hit | None:
         """A target group named as a population (面向农民, 针对青少年, 老年人方面), not a word of a
         measure's name (实施高素质农民培育工程)."""
@@ -151,6 +183,13 @@ def _number(label: str) -> int | None:
     """ "三、" / "第三章" / "（三）" / "3." -> 3."""
     core = _LABEL_NUMBER.sub("", label or "")
     return int(core) if core.isdigit() else chinese_number(core)
+
+
+_N = r"[0-9一二两三四五六七八九十]{1,3}"
+_RANGE = re.compile(
+    rf"(?P<side>前|后|最后)(?P<n>{_N})(条|项|个|点)"
+    rf"|第(?P<a>{_N})(条|项)?(到|至|—|-|~|～)第?(?P<b>{_N})(条|项)"
+)
 
 
 def _numerals(n: int) -> list[str]:

@@ -161,3 +161,66 @@ def test_wechat_gets_the_cut_list_with_the_pointer(chat, tmp_path):
         reply = platform.read_reply(client.post("/wechat", **platform.request(xml)).text).content
     assert reply.startswith("共30项") and "另有18项" in reply and "网页版" in reply
     assert "完善监测评估体系" not in reply  # the 29th measure is on the web page only
+
+
+WUHAN = ROOT / "tests" / "data" / "plans" / "real" / "wuhan_2026_opc.txt"
+
+
+def test_measures_named_by_their_place_in_the_plan():
+    wuhan = ChatService(PolicyQA([parse_plan_file(WUHAN)], None, UnitRegistry.load()), InMemorySessionStore())
+    body = wuhan.answer("前三条措施涉及哪些单位？")
+    assert body["intent"] == "query" and clauses(body) == ["一、", "二、", "三、"]
+    body = wuhan.answer("后五条里科创局参与了哪些？")
+    assert clauses(body) == ["七、", "八、", "九、", "十、"], body["answer"]
+    # most, within items 二–四 only: counted here from the hand labels (departments, not 各区)
+    import json
+    from collections import Counter
+
+    gold = json.loads(WUHAN.with_suffix(".gold.json").read_text(encoding="utf-8"))
+    counts = Counter(u for item in gold[1:4] for u in item["units"] if u not in item["local"])
+    best = max(counts.values())
+    body = wuhan.answer("第2到第4条措施里哪个单位参与得最多？")
+    assert body["answer"].startswith(f"{best}项"), body["answer"]
+    assert all(u in body["answer"].split("。")[0] for u, n in counts.items() if n == best)
+
+
+@pytest.mark.parametrize("question, clause", [
+    ("区科协有份但区教体局没份的工作有哪些？", "二、（二）2."),
+    ("把区教体局也参与的去掉，区科协还参与哪些？", "二、（二）2."),
+    ("区科协参与的措施中，排除掉区教体局同样参与的，还有哪几项？", "二、（二）2."),
+])
+def test_colloquial_set_operations(chat, question, clause):
+    body = chat.answer(question)
+    assert body["intent"] == "query" and clause in clauses(body), body["answer"]
+    assert body["answer"].startswith("共13项（") and "区教体局不参与" in body["answer"], body["answer"]
+
+
+def test_support_standards_are_no_targets():
+    # 杭州's items list subsidy caps (最高补助200万元) beside two targets to reach (四、9.).
+    plan = parse_plan_file(ROOT / "tests" / "data" / "plans" / "real" / "hangzhou_2026_opc_draft.txt")
+    hz = ChatService(PolicyQA([plan], None, UnitRegistry.load()), InMemorySessionStore())
+    body = hz.answer("这份政策里一共有哪些量化目标？")
+    assert body["answer"].startswith("共2项目标"), body["answer"]
+    assert "投资规模不低于5亿元" in body["answer"] and "投资OPC不少于100个" in body["answer"]
+    assert hz.answer("加大人才支持这项有完成时限吗？")["answer"].startswith("未写明")
+
+
+def test_a_query_over_many_plans_counts_them_plan_by_plan(tmp_path):
+    from bench.synth import synthetic_plans
+
+    plans = [parse_plan_file(PLAN), *synthetic_plans(PLAN, 2)]
+    store = OxigraphStore(tmp_path / "graph")
+    store.put_plans(plans)
+    many = ChatService(PolicyQA(plans, None, UnitRegistry.load(), store=store), InMemorySessionStore())
+    body = many.answer("区科协参与但不牵头的措施有哪些？")
+    assert body["answer"].startswith("共96项（区科协参与但不牵头），分属3个方案：") and body["measures"] == []
+    assert "LIMIT 61" in body["query"]["statements"][0] and "GROUP BY ?g" in body["query"]["statements"][-1]
+    # few enough to list: listed, plan by plan
+    body = many.answer("区科协和区妇联共同负责哪些工作？")
+    assert body["answer"].startswith("共18项") and len(body["measures"]) == 18
+
+
+def test_a_chapter_past_the_last_is_named_as_missing(chat):
+    body = chat.answer("第九章有哪些措施？")
+    assert body["answer"].startswith("方案共4章，没有第九章") and "四、组织实施" in body["answer"]
+    assert body["measures"] == [] and chat.answer("第四章有几项措施？")["answer"].startswith("共")

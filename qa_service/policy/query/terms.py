@@ -1,0 +1,106 @@
+"""The units a graph question names, each with its role and sign: "区科协牵头、区教体局不参与的…",
+"除了区科协…", "把区科协也参与的去掉…", and unit-shaped names no loaded plan knows. Read by `parser.py`."""
+
+from __future__ import annotations
+
+import re
+
+from graph.unit_resolver import UnitMention
+from qa_service.policy.query import cues
+from qa_service.policy.query.query import ANY, CO, LEAD, UnitTerm
+
+
+def dedupe(mentions: list[UnitMention]) -> list[UnitMention]:
+    out: list[UnitMention] = []
+    for m in mentions:
+        if not any(o.canonical == m.canonical for o in out):
+            out.append(m)
+    return out
+
+
+def mask(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        for i in range(start, min(end, len(chars))):
+            chars[i] = " "
+    return "".join(chars)
+
+
+def between(text: str, mentions: list[UnitMention]) -> str:
+    if len(mentions) < 2:
+        return ""
+    return text[mentions[0].end : mentions[-1].start]
+
+
+def excepted(text: str, mentions: list[UnitMention]) -> list[str]:
+    """Units right after 除了/除去 (…以外): "除了区科协（以外），…"."""
+    out = []
+    for m in cues.EXCEPT.finditer(text):
+        rest = text[m.end() :]
+        for mention in mentions:
+            gap = text[m.end() : mention.start]
+            if mention.start >= m.end() and len(gap.strip(" 、和与及")) == 0:
+                out.append(mention.canonical)
+                # "除了区科协和区教体局以外": the next ones in the same list count too.
+                for nxt in mentions:
+                    if nxt.start > mention.end and not text[mention.end : nxt.start].strip(" 、和与及"):
+                        out.append(nxt.canonical)
+                break
+        del rest
+    for mention in mentions:  # "把区科协也参与的去掉"
+        if text[max(0, mention.start - 1) : mention.start] in ("把", "将") and cues.REMOVE_AFTER.search(
+            text[mention.end :]
+        ):
+            out.append(mention.canonical)
+    return list(dict.fromkeys(out))
+
+
+def terms(text: str, mentions: list[UnitMention], excepted: list[str]) -> list[UnitTerm]:
+    """Each unit with the role the words after it (up to the next unit) give it; a role word after
+    the last unit ("A和B都牵头") applies to the units before it that have none."""
+    out: list[UnitTerm] = []
+    pending: list[UnitTerm] = []
+    for i, m in enumerate(mentions):
+        nxt = mentions[i + 1].start if i + 1 < len(mentions) else len(text)
+        after = text[m.end : nxt]
+        before = text[max(0, m.start - 4) : m.start]
+        term = UnitTerm(m.canonical)
+        if m.canonical in excepted:
+            term.negated = True
+        explicit = True
+        if cues.CO_ONLY.search(after):
+            term.role = CO
+        elif cues.NEG_LEAD.search(after):
+            term.role, term.negated = LEAD, True
+        elif cues.NEG_ANY.search(after) or re.search(r"(没有|无|不含|不包括)$", before.strip()):
+            term.role, term.negated = ANY, True
+        elif cues.LEAD.search(after if i + 1 == len(mentions) else after[:12]):
+            term.role = LEAD
+        elif re.search(r"参与|负责|参加|配合|涉及|有份|在内|都有", after[:10]):
+            term.role = ANY
+        else:
+            explicit = False
+        if not explicit:
+            pending.append(term)
+        else:
+            for p in pending:
+                if not p.negated:
+                    p.role = term.role if not term.negated else ANY
+            pending = []
+        out.append(term)
+    return out
+
+
+def unknown_units(bare: str, levels: set[str]) -> list[str]:
+    """Unit-shaped names of the loaded plans' level (区环保局 for a district's plan, 市气象局 for a
+    city's) that the resolver did not recognise."""
+    out = []
+    for m in cues.UNIT_SHAPE.finditer(bare):
+        if m.start() and bare[m.start() - 1] in "市省县区国":
+            continue
+        if bare[m.end() : m.end() + 1] == "门" or m.group()[1:2] in "直属级里":
+            continue  # 市直部门, 区属单位, 市级部门: a kind of unit, not one
+        if m.group().lstrip("团")[0] not in levels:
+            continue  # 市科协 asked of a district's plan: another level, answered apart
+        out.append(m.group())
+    return out
