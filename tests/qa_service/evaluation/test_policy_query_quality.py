@@ -46,6 +46,15 @@ NINGBO_QUESTIONS = [
     json.loads(line)
     for line in (DATA / "ningbo_questions.jsonl").read_text(encoding="utf-8").splitlines()
 ]
+# A sixth and a seventh (武汉: every item its own chapter, ASCII commas; 杭州: no stated lead rule,
+# subsidy standards beside the targets), written together after the 宁波 fixes.
+OTHER_PLANS = {
+    name: (
+        ROOT / "tests" / "data" / "plans" / "real" / file,
+        [json.loads(line) for line in (DATA / f"{name}_questions.jsonl").read_text(encoding="utf-8").splitlines()],
+    )
+    for name, file in (("wuhan", "wuhan_2026_opc.txt"), ("hangzhou", "hangzhou_2026_opc_draft.txt"))
+}
 QUESTIONS = [
     json.loads(line) for line in (DATA / "graph_questions.jsonl").read_text(encoding="utf-8").splitlines()
 ]
@@ -79,6 +88,8 @@ def chats():
     chats["zhengzhou"] = ChatService(PolicyQA([parse_plan_file(ZHENGZHOU)], encoder, registry),
                                      InMemorySessionStore())
     chats["ningbo"] = ChatService(PolicyQA([parse_plan_file(NINGBO)], encoder, registry), InMemorySessionStore())
+    for name, (path, _) in OTHER_PLANS.items():
+        chats[name] = ChatService(PolicyQA([parse_plan_file(path)], encoder, registry), InMemorySessionStore())
     return chats
 
 
@@ -195,3 +206,15 @@ def test_fifth_plan_questions(chats):
     report = score(chats, NINGBO_QUESTIONS)
     print(json.dumps({k: v for k, v in report.items() if k != "failures"}, ensure_ascii=False))
     assert report["n"] >= 70 and report["accuracy"] >= 0.93, "\n".join(report["failures"])
+
+
+@pytest.mark.parametrize("name", ["wuhan", "hangzhou"])
+def test_sixth_and_seventh_plan_questions(chats, name):
+    # Written as held-out after the 宁波 fixes and scored once before any change. 武汉 75.6% (59/78):
+    # ranges of items (前五条), 有份 / 没份, 把…去掉, 牵了几条头, 市科技创新局 and 人才局 for the plan's
+    # 市科创局 and 市人才工作局, subsidy standards counted as targets. 杭州 85.7% (66/77): 金投集团,
+    # 排除掉, 时间节点, 每户每年 read as a deadline, 市民政局 taken for a typo of 市财政局, the plan's
+    # total count answered by the plan overview. Fixed since, so development sets now.
+    report = score(chats, OTHER_PLANS[name][1])
+    print(json.dumps({k: v for k, v in report.items() if k != "failures"}, ensure_ascii=False))
+    assert report["n"] >= 75 and report["accuracy"] >= 0.95, "\n".join(report["failures"])
