@@ -34,6 +34,7 @@ from ingest.responsibility import (
 from ingest.targets import extract_targets
 from ingest.text_cleaner import CleanText, Paragraph, clean_lines, clean_text
 
+_PREAMBLE_GOAL = re.compile(r"(力争|确保)[^。；]{0,6}(到|至)20\d\d年[^。]*\d")
 log = logging.getLogger(__name__)
 
 
@@ -123,7 +124,11 @@ def _parse_walk(clean: CleanText, file: str, plan_id: str, registry: UnitRegistr
         known = plan.unit_aliases.setdefault(canonical, [])
         known += [a for a in aliases if a not in known]
     plan.basis, plan.basis_titles = basis_of(walker.preamble)
-    plan.goal_text = "".join(walker.goal_paragraphs)
+    # A plan without a 主要目标 part may state its goal in the preamble ("…力争到2026年，全县引育OPC
+    # 创业人才或超级个体100名。根据我县实际，特制定…"): the sentence that commits to a date.
+    plan.goal_text = "".join(walker.goal_paragraphs) or "".join(
+        s[m.start():] + "。" for p in walker.preamble for s in p.split("。") if (m := _PREAMBLE_GOAL.search(s))
+    )
     plan.goals = extract_targets(plan.goal_text)
     for measure in plan.measures:
         measure.targets = extract_targets(measure.text)

@@ -43,7 +43,8 @@ _EDGE = "，,、。；;：: 　"
 _SUPPORT = re.compile(
     r"补助|补贴|资助|奖励|奖补|扶持资金|支持资金|资金支持|贷款|担保|补偿|优惠|减免|租金|给予|发放|保额|算力券"
 )
-_CAP = re.compile(r"最高|不超过|不高于|最多|上限|封顶|以下|以内")
+_CAP = re.compile(r"最高|不超过|不高于|最多|最长|上限|封顶|以下|以内")
+_SPANS = ("年", "月", "天", "日", "个月", "周")
 _FLOOR = ("不少于", "不低于", "达到", "力争", "力争达到", "突破", "至少", "以上", "及以上", "超过")
 
 
@@ -55,10 +56,19 @@ def is_provision(t: TargetRecord) -> bool:
     at = t.text.find(written)
     if at > 0 and re.search(r"每(?!年|季|月|周|学期|届|半年|两年)[\u4e00-\u9fff]{0,3}$", t.text[max(0, at - 4) : at]):
         return True
+    after = t.text[at + len(written) : at + len(written) + 2] if at >= 0 else ""
+    if (t.unit in _SPANS or (t.unit == "个" and after.startswith("月"))) and _CAP.search(
+        t.text[max(0, at - 8) : at] if at >= 0 else t.text
+    ):
+        return True  # 优惠期不超过36个月, 最长3年: how long support lasts
     if t.unit not in ("元", "%"):
         return False
     window = t.text[max(0, at - 12) : at + len(written) + 4] if at >= 0 else t.text
     if _CAP.search(window):
+        return True
+    before = t.text[:at] if at >= 0 else ""
+    # 最高可按照投融资机构投资金额的50%, 按照上年度研发投入的50%: a rate the support is paid at
+    if t.unit == "%" and (_CAP.search(before) or re.search(r"按照?[^，。；]{1,24}的$", before)):
         return True
     return t.qualifier not in _FLOOR and bool(_SUPPORT.search(t.text))
 

@@ -297,3 +297,20 @@ def test_a_state_council_style_opinion(registry):
 def test_deadlines_written_into_a_note_are_no_units(note, lead, co):
     units = parse_note(note, UnitResolver(None, "市", "某市"))
     assert (units.lead, units.co) == (lead, co)
+
+
+def test_a_closing_part_on_a_line_of_its_own_ends_the_measures(registry):
+    plan = parse_plan_text(
+        "某区支持创业若干措施\n第一条 空间支持\n提供免费工位。（责任单位：区科工局）\n"
+        "第二条 出海支持\n提供出海服务。（责任单位：区投促局）\n附则\n（一）适用范围\n"
+        "1.人工智能OPC：以人工智能技术研发为主的企业。\n（二）认定管理\n1.由区科工局认定。\n",
+        "mou.txt", "mou", registry)
+    assert [m.chapter_title for m in plan.measures] == ["空间支持", "出海支持"], [m.title for m in plan.measures]
+
+
+def test_a_plan_without_a_goals_part_takes_the_dated_goal_of_its_preamble(registry):
+    plan = parse_plan_text(
+        "某县关于加快打造创业高地的若干举措\n为抢抓机遇，聚焦OPC（指团队规模在10人以内的公司），"
+        "力争到2026年，全县引育OPC创业人才100名。特制定如下举措。\n"
+        "一、空间零成本。提供免费场地。（责任单位：县人社局）\n", "mou.txt", "mou", registry)
+    assert [(g.text, g.deadline) for g in plan.goals] == [("全县引育OPC创业人才100名", "到2026年")]

@@ -85,3 +85,22 @@ def test_sub_target_points_at_its_parent():
     first, second, third = extract_targets("招募科技志愿者1.2万名，其中专业技术人员2000名。建成站点50个。")
     assert (first.parent, second.parent, third.parent) == (None, 0, None)
     assert second.subject == "专业技术人员" and first.value == 12000.0
+
+
+@pytest.mark.parametrize("text", [
+    "符合条件的OPC可享受租金优惠，优惠期不超过36个月。",
+    "按照上年度研发投入的50%给予补助。",
+    "最高可按照投融资机构投资金额的50%给予配套支持。",
+])
+def test_support_terms_and_rates_are_no_targets(text):
+    from ingest.targets import is_provision
+
+    found = extract_targets(text)
+    assert found and all(is_provision(t) for t in found), [(t.text, t.unit) for t in found]
+
+
+def test_a_floor_to_reach_stays_a_target():
+    from ingest.targets import is_provision
+
+    found = extract_targets("每年发布应用场景，单个场景投入不低于5万元。")
+    assert [is_provision(t) for t in found] == [False]
