@@ -17,24 +17,19 @@ carries it, so an answer never mixes two regions' 区科协.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
 
 from graph.records import PlanRecord
+from graph.unit_groups import COMPLETE, SELF_CONTAINED, bare_name, plan_level, same_unit_groups
 from graph.unit_identity import plan_scope, unit_scope
 from graph.unit_registry import UnitRegistry
+from graph.unit_short_names import ShortNames, short_forms
 from graph.unit_synonyms import abbreviation_forms, local_forms, synonym_forms, synonym_key
 
 # "X等有关部门" -> X: the catch-all tail of a list is no part of the last name.
 TRAILING = re.compile(r"等(?:有关|相关|其他)?(?:部门|单位|机构)?$")
-SELF_CONTAINED = re.compile(
-    r"^(?:区|市|县|省|州|镇|乡|团|共青团|中共|中国|国家|各|全|人行|人民银行)|^[\u4e00-\u9fff]{2,4}?(?:省|市|区|县)"
-)
-# Names complete by themselves whatever the plan's level: companies, banks, customs, zone committees.
-COMPLETE = re.compile(
-    r"(?:集团|公司|银行|分行|支行|资本|海关|管委会|监管局|监管分局|证监局|金融监管局|中心支行)$"
-)
 LEVELS = "省市县区"
 MARKERS = "*＊★☆※"
 # Unit names end in one of these; typo candidates are substrings ending here.
@@ -86,6 +81,8 @@ class UnitResolver:
         self._aliases: dict[str, list[str]] = {}
         self._scopes: dict[str, list[str]] = {}
         self._plans: dict[str, PlanRecord] = {}
+        self._same: dict[str, list[str]] = {}  # a unit's name -> every name one plan writes for it
+        self._short = ShortNames()  # 数据局 for 区数据资源局: names shortened in no list
         self._pattern: re.Pattern | None = None
 
     # ------------------------------------------------------------------ reading a plan
@@ -156,6 +153,8 @@ class UnitResolver:
                 for alias in aliases:
                     if alias not in out._aliases.setdefault(canonical, []):
                         out._aliases[canonical].append(alias)
+        for plan in plans:
+            out._group_same_units(plan)
         # Order matters to the tokenizer these forms feed (qa_service/policy/index.py): the
         # registry's forms first, then the plans' units and aliases, then their variants.
         # The registry names one region's units: with only other regions' plans loaded, its
@@ -176,6 +175,19 @@ class UnitResolver:
                 for form in abbreviation_forms(name):
                     if form not in out._forms:
                         out._add(form, (unit_scope(plan, name), name))
+        for plan in plans:  # 金融中心 for 区金融服务中心, 城投 for 区城投集团; 经开区 for 县经开区
+            departments = {n for m in plan.measures for n in m.lead_units + m.co_units}
+            for name in dict.fromkeys(n for m in plan.measures for n in m.all_units):
+                unit = (unit_scope(plan, name), name)
+                level = plan_level(plan)
+                forms = short_forms(name, name in departments)
+                if name in departments and bare_name(name, level):
+                    forms += [level + name, *synonym_forms(level + name)]  # 省财政厅 for 财政厅
+                for form in forms:
+                    if form not in out._forms:
+                        out._add(form, unit)
+                if name in departments:
+                    out._short.add(name)
         for plan in plans:
             for canonical, aliases in plan.unit_aliases.items():
                 for alias in aliases:
@@ -202,6 +214,21 @@ class UnitResolver:
         forms = sorted(out._forms, key=len, reverse=True)
         out._pattern = re.compile("|".join(re.escape(f) for f in forms)) if forms else None
         return out
+
+    def _group_same_units(self, plan: PlanRecord) -> None:
+        """Names one plan writes for one unit (县人力社保局 and 县人社局): one unit to the questions,
+        the name written first standing for it."""
+        for group in same_unit_groups(plan):
+            merged = list(dict.fromkeys([*self._same.get(group[0], [group[0]]), *group]))
+            for name in merged:
+                self._same[name] = merged
+
+    def same_unit(self, name: str) -> list[str]:
+        """Every name the loaded plans write for the unit of this name, the one standing for it first."""
+        return list(self._same.get(name, [name]))
+
+    def representative(self, name: str) -> str:
+        return self._same[name][0] if name in self._same else name
 
     def _add(self, form: str, unit: tuple[str, str], first: bool = False) -> None:
         if len(form) < 2:
@@ -250,9 +277,11 @@ class UnitResolver:
         """Exact (any alias) or, failing that, a close typo; None when nothing is close."""
         name = name.strip()
         if name in self._forms:
-            return self._forms[name][0][1]
+            return self.representative(self._forms[name][0][1])
         hit = process.extractOne(name, self._forms.keys(), scorer=fuzz.ratio, score_cutoff=self.fuzzy_cutoff)
-        return self._forms[hit[0]][0][1] if hit and not self._other_department(name, hit[0]) else None
+        if hit and not self._other_department(name, hit[0]):
+            return self.representative(self._forms[hit[0]][0][1])
+        return self._short.match(name, self.representative)
 
     def _other_department(self, written: str, form: str) -> bool:
         """Whether a name one character away from a known form is another department, not a typo
@@ -306,8 +335,10 @@ class UnitResolver:
         for mention in self._fuzzy(text, taken):
             found.append(mention)
             taken.append((mention.start, mention.end))
+        found += [UnitMention(unit, start, end, text[start:end], 90.0)
+                  for unit, start, end in self._short.find(text, taken, self.representative)]
         found.sort(key=lambda m: m.start)
-        return found
+        return [replace(m, canonical=self.representative(m.canonical)) for m in found]
 
     def _named_scope(self, surface: str, units: list[tuple[str, str]]) -> str | None:
         """The scope a written form names by itself: one region among several (罗湖区科协)."""
@@ -355,3 +386,4 @@ class UnitResolver:
                 best.append(pick)
                 taken.append((pick.start, pick.end))
         return best
+

@@ -5,6 +5,8 @@ these groups let two forms of the same department in one plan resolve to the fir
 
 from __future__ import annotations
 
+import re
+
 _GROUPS = (
     ("发改委", "发展改革委", "发展和改革委员会", "发展改革局", "发改局", "发展和改革局"),
     ("人社局", "人力资源社会保障局", "人力资源和社会保障局", "人力社保局"),
@@ -34,8 +36,29 @@ _GROUPS = (
     ("妇联", "妇女联合会"),
     ("团委", "共青团委员会"),
     ("委网信办", "委网络安全和信息化委员会办公室"),
+    # a province's departments (厅)
+    ("工信厅", "工业和信息化厅"),
+    ("人社厅", "人力资源社会保障厅", "人力资源和社会保障厅"),
+    ("住建厅", "住房城乡建设厅", "住房和城乡建设厅"),
+    ("科技厅", "科学技术厅"),
+    ("发改委",),
+    ("交通厅", "交通运输厅"),
+    ("文旅厅", "文化和旅游厅"),
+    ("农业农村厅", "农业厅"),
+    ("生态环境厅", "环保厅"),
+    ("教育厅",),
+    ("财政厅",),
+    ("商务厅",),
+    ("司法厅",),
+    ("民政厅",),
+    ("公安厅",),
+    ("水利厅",),
+    ("自然资源厅",),
 )
-_KEY = {form: group[0] for group in _GROUPS for form in group}
+_KEY: dict[str, str] = {}
+for _group in _GROUPS:
+    for _form in _group:
+        _KEY.setdefault(_form, _group[0])
 _LEVELS = ("省", "市", "县", "区", "州")
 
 
@@ -96,3 +119,31 @@ _FILLER = ("工作", "管理", "服务", "事务")
 def local_forms(name: str) -> list[str]:
     """How people shorten a local government's name: 各区人民政府 -> 各区政府."""
     return [name.replace("人民政府", "政府")] if "人民政府" in name else []
+
+
+_BRACKETED = re.compile(r"^(.+?)[（(](.+)[）)]$")
+
+
+def same_unit_key(name: str) -> str:
+    """One key for the forms one plan writes for one unit in different notes: 县人力社保局 and
+    县人社局, 县大数据管理中心 and 县大数据中心 (a filler word dropped), 区委组织部（人才办） and
+    区委组织部（区委人才办）, 市科技创新局 and 市科创局. Names of different units keep different keys;
+    only names of one plan are compared (graph/unit_resolver.py)."""
+    bracket = _BRACKETED.match(name)
+    if bracket:
+        base, inner = bracket.group(1), bracket.group(2)
+        inner = re.sub(r"^[省市县区州](?:委)?", "", inner)
+        return f"{same_unit_key(base)}({inner})"
+    key = synonym_key(name)
+    if key is not None:
+        return key
+    level = name[:1] if name[:1] in _LEVELS else ""
+    body = name[len(level):]
+    for filler in _FILLER:  # 大数据管理中心 -> 大数据中心; never the first word (管理委员会)
+        at = body.find(filler, 1)
+        if at > 0 and len(body) - len(filler) >= 3:
+            body = body[:at] + body[at + len(filler):]
+            break
+    short = abbreviation_forms(level + body)
+    key = synonym_key(level + body)
+    return key or (short[0] if short and short[0].startswith(level) else level + body)

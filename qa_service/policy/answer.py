@@ -122,7 +122,8 @@ class PolicyAnswerer:
         lines, units = [], []
         for scope in self._scopes_asked(unit, intent, query.text):
             involved = self._involved(unit, scope)
-            leads = sum(unit in m.lead_units for m in involved)
+            names = set(self.resolver.same_unit(unit))
+            leads = sum(bool(names & set(m.lead_units)) for m in involved)
             full_name = self.resolver.full_name(unit, scope)
             lines.append(fmt.unit_info(unit, full_name, scope_label(scope) if scope else "", len(involved), leads))
             units.append({"name": unit, "full_name": full_name, "role": "any", "count": len(involved),
@@ -165,13 +166,16 @@ class PolicyAnswerer:
 
     def _involved(self, unit: str, scope: str | None) -> list[MeasureRecord]:
         """The measures naming `unit` in any role; with `scope`, only that region's unit of the name."""
-        return [m for m in self.index.measures if unit in _roles(m)
-                and (scope is None or self.resolver.scope_of(self.index.plan_of[m.id].id, unit) == scope)]
+        names = set(self.resolver.same_unit(unit))  # 县人力社保局 in two notes, 县人社局 in a third
+        return [m for m in self.index.measures if names & _roles(m)
+                and (scope is None or any(self.resolver.scope_of(self.index.plan_of[m.id].id, n) == scope
+                                          for n in names & _roles(m)))]
 
     def _reverse_one(self, intent: Intent, unit: str, scope: str | None = None) -> PolicyResult:
         lead_only = intent.kind == it.REVERSE_LEAD
         involved = self._involved(unit, scope)
-        chosen = [m for m in involved if unit in m.lead_units] if lead_only else involved
+        names = set(self.resolver.same_unit(unit))
+        chosen = [m for m in involved if names & set(m.lead_units)] if lead_only else involved
         score = max((u.score for u in intent.units if u.canonical == unit), default=100.0)
         confidence = 0.95 if score >= 100 else 0.6 + 0.3 * (score - 75) / 25
         full_name = self.resolver.full_name(unit, scope)

@@ -80,7 +80,7 @@ def reverse(unit: str, full_name: str, measures: list[MeasureRecord], lead_only:
     if not measures:
         if lead_only and all_count:
             return f"方案中{who}没有牵头的措施，它作为配合单位参与{all_count}项措施。可以问“{unit}负责哪些工作？”查看。"
-        return f"方案中没有列出{who}承担的措施。"
+        return f"未找到单位“{unit}”承担的措施：{who}不在方案任何一项措施的责任单位中。"
     leads = [m for m in measures if unit in m.lead_units]
     if lead_only:
         head = f"{who}牵头{len(measures)}项措施："

@@ -41,6 +41,18 @@ class Rows:
             self.counts[name] = self.counts.get(name, 0) + n
             self.regional[(name, region)] = self.regional.get((name, region), 0) + n
 
+    def merge_names(self, representative) -> None:
+        """Counts of one unit's names (县人力社保局, 县人社局) as the one unit's, under the name
+        standing for it. A measure naming both forms would count twice; plans write one form per note."""
+        counts: dict[str, int] = {}
+        regional: dict[tuple[str, str], int] = {}
+        for name, n in self.counts.items():
+            counts[representative(name)] = counts.get(representative(name), 0) + n
+        for (name, region), n in self.regional.items():
+            key = (representative(name), region)
+            regional[key] = regional.get(key, 0) + n
+        self.counts, self.regional = counts, regional
+
     def labelled_counts(self) -> dict[str, tuple[str, str, int]]:
         """label -> (unit name, region shown or "", measures): the bare name when one region's
         units were counted, else each with its region as people read it (`scope_label`),

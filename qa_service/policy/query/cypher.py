@@ -17,9 +17,16 @@ _DEPT_TYPES = {LEAD: "LEAD_UNIT", CO: "CO_UNIT", ANY: "LEAD_UNIT|CO_UNIT"}
 _NAME_LISTS = {LEAD: "lead_names", CO: "co_names", ANY: "unit_names"}  # ANY: local units, zones too
 
 
-def _term(term: UnitTerm, param: str) -> str:
-    """A test on `m`: does the unit of that name hold the term's role in it."""
-    test = f"${param} IN m.{_NAME_LISTS[term.role]}"
+def _term(term: UnitTerm, param: str, params: dict) -> str:
+    """A test on `m`: does the unit of that name (or names, where its plan writes two) hold the
+    term's role in it."""
+    labels = term.labels
+    tests = []
+    for k, name in enumerate(labels):
+        key = param if len(labels) == 1 else f"{param}_{k}"
+        params[key] = name
+        tests.append(f"${key} IN m.{_NAME_LISTS[term.role]}")
+    test = tests[0] if len(tests) == 1 else "(" + " OR ".join(tests) + ")"
     return f"NOT {test}" if term.negated else test
 
 
@@ -51,8 +58,7 @@ def _where(q: PolicyQuery, params: dict) -> list[str]:
     where = _scope(q, params)
     tests = []
     for i, term in enumerate(q.units):
-        params[f"u{i}"] = term.name
-        tests.append(_term(term, f"u{i}"))
+        tests.append(_term(term, f"u{i}", params))
     if tests:
         where.append("(" + (" AND " if q.op == "and" else " OR ").join(tests) + ")")
     if q.no_lead:

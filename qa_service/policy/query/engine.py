@@ -14,6 +14,7 @@ from qa_service.policy.answer import PolicyAnswerer, PolicyResult
 from qa_service.policy.answer_format import citation
 from qa_service.policy.query import render
 from qa_service.policy.query.backends import MemoryGraph, Rows, SparqlBackend, backend_for
+from qa_service.policy.query.count_answers import CountAnswers
 from qa_service.policy.query.parser import Parsed, parse
 from qa_service.policy.query.part_answers import TargetAndUnitAnswers
 from qa_service.policy.query.query import (
@@ -40,7 +41,7 @@ log = logging.getLogger(__name__)
 INTENT = "query"
 
 
-class QueryEngine(TargetAndUnitAnswers):
+class QueryEngine(TargetAndUnitAnswers, CountAnswers):
     def __init__(self, answerer: PolicyAnswerer, store=None):
         self.answerer = answerer
         self.index = answerer.index
@@ -61,12 +62,22 @@ class QueryEngine(TargetAndUnitAnswers):
         parsed = parse(text, mentions, self.vocab, self.plan_ids, previous)
         if parsed is None:
             return None
+        self._all_names(parsed.query)
         if parsed.needs_measure:
             ids = self._measure_by_meaning(parsed.measure_text or text, parsed.query)
             if not ids:
                 return None  # the measure is not clear: the existing path suggests or declines
             parsed.query.scope.measure_ids = ids
         return parsed
+
+    def _all_names(self, q: PolicyQuery) -> None:
+        """Each unit by every name its plan writes for it (县人力社保局 in two notes, 县人社局 in a
+        third): the query matches and counts all of them as the one unit."""
+        for term in q.units:
+            names = self.resolver.same_unit(term.name)
+            term.names = names if len(names) > 1 else []
+        if q.exclude_units:
+            q.exclude_units = list(dict.fromkeys(n for u in q.exclude_units for n in self.resolver.same_unit(u)))
 
     def answer(self, text: str, previous: TurnState | None = None) -> PolicyResult | None:
         parsed = self.parse(text, previous)
@@ -87,6 +98,12 @@ class QueryEngine(TargetAndUnitAnswers):
             log.warning("query on the store failed (%s); using the in-memory graph", exc)
             result = self.run(parsed.query, self._memory())
         result.debug["followup"] = parsed.followup
+        absent = [n for n in [*(t.name for t in parsed.query.units), *parsed.query.compare]
+                  if n not in self.plans and not self.resolver.scopes(n)]
+        if absent:  # 区统计局: a unit of the region the plans never name
+            result.answer += "".join(f"（未找到单位“{n}”：它不在方案任何一项措施的责任单位中。）" for n in absent)
+            if result.short_answer:
+                result.short_answer += "".join(f"（未找到单位“{n}”。）" for n in absent)
         return result
 
     def _mixes_regions(self, q: PolicyQuery) -> bool:
@@ -223,101 +240,16 @@ class QueryEngine(TargetAndUnitAnswers):
             "：" if q.aggregate == LIST or len(measures) else "。"
         )
         lead_of = [t.name for t in q.units if not t.negated][:1]
+        lead_names = set(self.resolver.same_unit(lead_of[0])) if lead_of else set()
 
         def mark(m):
-            return "（牵头）" if lead_of and lead_of[0] in m.lead_units and q.units[0].role != LEAD else ""
+            return "（牵头）" if lead_names & set(m.lead_units) and q.units[0].role != LEAD else ""
 
         full, short = render.list_answer(head, measures, self._chapter_of(many), mark)
         result = self._result(full, measures, short)
         if len(lead_of) == 1 and len(q.units) == 1:
             result.state = replace(result.state, focus_unit=lead_of[0])
         return result, rows
-
-    def _extreme(self, q: PolicyQuery, backend) -> tuple[PolicyResult, Rows]:
-        rows = backend.run("counts", q)
-        labelled = rows.labelled_counts()  # several regions' 区科协 are counted apart, never added up
-        counts = {label: n for label, (_, _, n) in labelled.items()}
-        where = render.where(q, self._plan_title, len(self.plan_ids) > 1)
-        role = "牵头" if q.count_role == LEAD else "参与"
-        if not counts:
-            return self._result(f"{where or '方案'}中没有单位{role}措施。", []), rows
-        best = max(counts.values()) if q.aggregate == MAX else min(counts.values())
-
-        def order(label: str) -> tuple:
-            return (*self._unit_order(labelled[label][0]), label)
-
-        winners = sorted((n for n, c in counts.items() if c == best), key=order)
-        word = "最多" if q.aggregate == MAX else "最少"
-        if q.asked_unit:
-            return self._asked_extreme(q, rows, labelled, winners, best, where, role, word), rows
-        if len(winners) == 1:
-            text = f"{best}项：{where}{role}措施{word}的是{winners[0]}，共{best}项。"
-        else:
-            text = f"{best}项：{where}{role}措施{word}的有{len(winners)}个单位并列，各{best}项：{'、'.join(winners)}。"
-        others = sorted(
-            ((n, c) for n, c in counts.items() if n not in winners),
-            key=lambda x: (-x[1] if q.aggregate == MAX else x[1], order(x[0])),
-        )[:3]
-        if others:
-            text += "其次：" + "、".join(
-                f"{labelled[n][0]}（{labelled[n][1]}，{c}项）" if labelled[n][1] else f"{n}（{c}项）"
-                for n, c in others
-            ) + "。"
-        text += "（只计部门单位，不含各镇、街道等属地）"
-        units = [
-            {
-                "name": labelled[n][0],
-                **({"region": labelled[n][1]} if labelled[n][1] else {}),
-                "full_name": self.resolver.full_name(labelled[n][0]),
-                "role": q.count_role,
-                "count": counts[n],
-                "measure_id": None,
-            }
-            for n in winners
-        ]
-        return self._result(text, [], units=units), rows
-
-    def _asked_extreme(self, q, rows, labelled, winners, best, where, role, word) -> PolicyResult:
-        """是 / 不 first, then the unit's own count and the winners': "不，区科协牵头3项；牵头最多的是…"."""
-        asked = q.asked_unit
-        mine = sorted(label for label, (name, _, _) in labelled.items() if name == asked)
-        n = sum(labelled[label][2] for label in mine)
-        named = "、".join(winners)
-        if any(label in winners for label in mine):
-            tie = f"（与{'、'.join(w for w in winners if w not in mine)}并列）" if len(winners) > len(mine) else ""
-            text = f"是，{where}{asked}{role}{n}项措施，是{role}措施{word}的单位{tie}。"
-        else:
-            text = f"不，{where}{asked}{role}{n}项措施；{role}措施{word}的是{named}，{'各' if len(winners) > 1 else '共'}{best}项。"
-        text += "（只计部门单位，不含各镇、街道等属地）"
-        units = [{"name": asked, "full_name": self.resolver.full_name(asked), "role": q.count_role,
-                  "count": n, "measure_id": None}]
-        return self._result(text, [], units=units)
-
-    def _compare(self, q: PolicyQuery, backend) -> tuple[PolicyResult, Rows]:
-        rows = backend.run("counts", q, names=q.compare)
-        a, b = q.compare[:2]
-        na, nb = rows.counts.get(a, 0), rows.counts.get(b, 0)
-        role = "牵头" if q.count_role == LEAD else "参与"
-        where = render.where(q, self._plan_title, len(self.plan_ids) > 1)
-        if na == nb:
-            text = f"一样多：{where}{a}和{b}各{role}{na}项措施。"
-        else:
-            more, less = (a, b) if na > nb else (b, a)
-            text = (
-                f"{more}更多：{where}{more}{role}{max(na, nb)}项措施，{less}{role}{min(na, nb)}项，"
-                f"相差{abs(na - nb)}项。"
-            )
-        units = [
-            {
-                "name": n,
-                "full_name": self.resolver.full_name(n),
-                "role": q.count_role,
-                "count": rows.counts.get(n, 0),
-                "measure_id": None,
-            }
-            for n in (a, b)
-        ]
-        return self._result(text, [], units=units), rows
 
     def _yesno(self, q: PolicyQuery, backend) -> tuple[PolicyResult, Rows]:
         rows, summary = (backend.run("measures", q), None) if q.scope.measure_ids else self._paged("measures", q, backend)
@@ -330,7 +262,7 @@ class QueryEngine(TargetAndUnitAnswers):
         if scope_ids and len(scope_ids) == 1:
             m = self.index.by_id[scope_ids[0]]
             has = self.index.by_id.get(scope_ids[0]) in hits
-            actual = render.role_of(term.name, m)
+            actual = render.role_of(term.labels, m)
             if has:
                 what = actual or "责任单位"
                 text = f"是，{term.name}是该项的{what}。" + render.roles_line(m)
@@ -363,7 +295,7 @@ class QueryEngine(TargetAndUnitAnswers):
         return ids if len(ids) == 1 else []
 
     def _unknown(self, names: list[str]) -> PolicyResult:
-        known = self.resolver.known()
+        known = list(dict.fromkeys(self.resolver.representative(n) for n in self.resolver.known()))
         lines = []
         for name in names:
             close = [hit[0] for hit in process.extract(name, known, scorer=fuzz.WRatio, limit=3)]

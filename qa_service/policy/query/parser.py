@@ -33,6 +33,7 @@ from qa_service.policy.query.query import (
     PolicyQuery,
     Scope,
     TargetFilter,
+    UnitTerm,
 )
 from qa_service.policy.query.terms import between as _between
 from qa_service.policy.query.terms import dedupe as _dedupe
@@ -77,6 +78,11 @@ def parse(
     # Several plans loaded and the question names some of them: only the query keeps to those.
     plan_named = 0 < len(scope.plans) < len(plan_ids)
     part = vocab.find_part(bare, scope.plans)
+    if part is not None and part[1].numbered:
+        # "第六条到第十条里…": the range of articles, not its last one
+        span = vocab.find_range(bare, scope.plans)
+        if span is not None and span[1].start <= part[1].start < span[1].end:
+            part = None
     group = vocab.find_group(bare)
     numbered_part = part is not None and part[1].numbered
     if part is not None:
@@ -92,6 +98,8 @@ def parse(
     if missing is not None:
         return Parsed(PolicyQuery(scope=scope), missing_part=missing)
     ranged = vocab.find_range(bare, scope.plans) if part is None else None
+    if ranged is None and part is None:
+        ranged = vocab.find_nth(bare, scope.plans)
     if ranged is not None:  # 前五条措施里…
         scope.measure_ids, hit = ranged[0], ranged[1]
         bare = _mask(bare, [(hit.start, hit.end)])
@@ -107,6 +115,12 @@ def parse(
     q.op = OR if len(terms) > 1 and cues.OR.search(_between(text, mentions)) else "and"
     q.no_lead = any(not any(0 <= nl.start() - m.end <= 3 for m in mentions) for nl in cues.NO_LEAD.finditer(text))
     lead_asked = bool(cues.LEAD.search(_mask(text, [(m.start, m.end) for m in mentions])))
+    if followup is not None and not terms and lead_asked and not cues.WHO.search(text):
+        # "区科技局参与了几项？" -> "其中牵头的有几项？": the unit asked about before, now as lead
+        before = [t for t in (previous.query or {}).get("units", []) if not t.get("negated")] if previous else []
+        if len(before) == 1:
+            terms = [UnitTerm(before[0]["name"], LEAD, names=list(before[0].get("names") or []))]
+            q.units = terms
 
     # Which of two plans, or both: "两个方案里区科协牵头的工作有什么不同？"
     named = vocab.find_plans(bare)
@@ -124,12 +138,21 @@ def parse(
         q.count_role = LEAD if lead_asked else ANY
         q.asked_unit, q.units = mentions[0].canonical, []
         return Parsed(q, unknown_units=unknown)
+    # "老年人那部分都有谁参与？" -> "哪个参与得最多？": the superlative over the part asked before
+    elliptic = bool(
+        previous and previous.query and not mentions and not has_scope and len(text) <= 14
+        and re.search(r"哪个|哪一个|哪家|谁", text)
+    )
     # Superlatives: "哪个单位参与的措施最多？"
     if (
         (cues.MOST.search(text) or cues.LEAST.search(text))
         and len(mentions) < 2
-        and (cues.WHO.search(text) or re.search(r"单位|部门", text))
+        and (cues.WHO.search(text) or re.search(r"单位|部门", text) or elliptic)
     ):
+        if elliptic:
+            before = Scope(**previous.query.get("scope", {}))
+            scope.chapter, scope.section, scope.group = before.chapter, before.section, before.group
+            scope.measure_ids = list(before.measure_ids)
         q.aggregate = MIN if cues.LEAST.search(text) and not cues.MOST.search(text) else MAX
         q.count_role = LEAD if lead_asked else ANY
         q.units = []
@@ -143,6 +166,12 @@ def parse(
     # Targets filtered by deadline, period or group: "到2025年要完成哪些目标？"
     year = _year(text)
     period = cues.PERIOD.search(text)
+    if scope.group is None and not has_scope and cues.TARGET_NOUN.search(text):
+        # "面向退役士兵有哪些量化目标？": a group no target of the plan is set for is asked as such
+        # (the answer: none), not answered with every target
+        unnamed = re.search(r"(面向|针对)([\u4e00-\u9fff]{2,8}?)(的|有|要|方面|群体|人群)", bare)
+        if unnamed and not cues.TARGET_NOUN.search(unnamed.group(2)):
+            scope.group = unnamed.group(2)
     if (
         cues.TARGET_WORD.search(text)
         and cues.TARGET_LIST.search(text)
@@ -152,7 +181,8 @@ def parse(
         and cues.TARGET_NOUN.search(text)
     ):
         q.aggregate = TARGETS
-        q.targets = TargetFilter(deadline=year, period="每年" if period else None)
+        q.targets = TargetFilter(deadline=year, period="每年" if period else None,
+                                 include_goals=not cues.MEASURES_ONLY.search(text))
         return Parsed(q, unknown_units=unknown, followup=followup is not None)
     # The targets of one measure named by its meaning: "强化金融赋能有哪些量化目标？"
     content = _strip_cues(bare, cues.TARGET_LIST)
@@ -198,11 +228,12 @@ def parse(
     if terms and len(terms) <= 2 and asks_yesno and not cues.LIST_WORD.search(text) and not cues.COUNT.search(text):
         q.aggregate = YESNO
         content = _strip_cues(bare, cues.YESNO)
-        if len(content) >= 3:
+        named = len(content.replace(" ", "")) >= 2  # "华为那条县经信局参与吗？": 华为 names the measure
+        if named:
             _drop_group(q)
         return Parsed(
             q,
-            needs_measure=not _part(q) and len(content) >= 3,
+            needs_measure=not _part(q) and named,
             measure_text=content,
             unknown_units=unknown,
             followup=followup is not None,
@@ -214,6 +245,8 @@ def parse(
         q.count_role = LEAD if lead_asked else ANY
         return Parsed(q, unknown_units=unknown, followup=followup is not None)
     counting = bool(cues.COUNT.search(text))
+    if not terms and not has_scope and not counting and cues.ALL_MEASURES.search(text.strip()):
+        return Parsed(q)  # "有哪些措施？": every measure of the plan, listed
     if (
         len(terms) >= 2
         and q.op != OR
@@ -307,6 +340,8 @@ def _doing(text: str) -> bool:
 
 def _strip_cues(bare: str, cue: re.Pattern) -> str:
     text = cues.EXCEPT_TAIL.sub(" ", cues.EXCEPT.sub(" ", cue.sub(" ", bare)))
+    # "人才安居那条", "免租金的那一项": the pointing words name no content of the measure
+    text = re.sub(r"(的)?(那|这|该)(一)?(条|项|点)(措施|政策)?", " ", text)
     text = re.sub(
         r"参与|负责|牵头|单位|部门|完成|工作|的|了|吗|呢|是|有|在|中|里|这项|该项|这个|还|谁|哪些|[?？,，。!！]",
         " ",

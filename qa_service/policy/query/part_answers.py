@@ -134,7 +134,7 @@ class TargetAndUnitAnswers:
             lead = [u for u in m.lead_units if u in per.get(m.id, {}).get("lead", [])]
             co = [u for u in m.co_units if u in per.get(m.id, {}).get("co", [])]
             names = lead + co if q.count_role == ANY else lead
-            excl = "、".join(q.exclude_units)
+            excl = "、".join(dict.fromkeys(self.resolver.representative(u) for u in q.exclude_units))
             head = f"除{excl}外" if excl else ""
             if not names:
                 text = (
@@ -147,7 +147,8 @@ class TargetAndUnitAnswers:
                     parts.append(f"牵头：{'、'.join(lead)}")
                 if co and q.count_role == ANY:
                     parts.append(("配合" if m.lead_units else "共同负责") + f"：{'、'.join(co)}")
-                text = f"{head}还有{len(names)}个单位：{'；'.join(parts)}。（【{m.title}】，出处：{m.clause_label}）"
+                count = f"{head}还有{len(names)}个单位" if head else f"共{len(names)}个单位"
+                text = f"{count}：{'；'.join(parts)}。（【{m.title}】，出处：{m.clause_label}）"
             return self._result(text, [m]), rows
         if q.count_role == LEAD:
             lines = []

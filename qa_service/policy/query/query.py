@@ -40,6 +40,13 @@ class UnitTerm:
     name: str  # canonical name, as the graph stores it
     role: str = ANY
     negated: bool = False
+    # every name the graph stores for this unit where its plan writes it twice (县人力社保局 and
+    # 县人社局); empty when the name is its only one
+    names: list[str] = field(default_factory=list)
+
+    @property
+    def labels(self) -> list[str]:
+        return list(self.names) or [self.name]
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:

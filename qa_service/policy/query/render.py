@@ -89,12 +89,14 @@ def roles_line(m: MeasureRecord) -> str:
     return f"{text}。（【{m.title}】，出处：{m.clause_label}）"
 
 
-def role_of(unit: str, m: MeasureRecord) -> str | None:
-    if unit in m.lead_units:
+def role_of(unit: str | list[str], m: MeasureRecord) -> str | None:
+    """The role of the unit (by its name, or by every name its plan writes for it) in `m`."""
+    names = {unit} if isinstance(unit, str) else set(unit)
+    if names & set(m.lead_units):
         return "牵头单位"
-    if unit in m.co_units:
+    if names & set(m.co_units):
         return "责任单位（共同负责）" if not m.lead_units else "配合单位"
-    if unit in m.local_units or unit in m.zones:
+    if names & set(m.local_units) or names & set(m.zones):
         return "落实单位"
     return None
 

@@ -33,11 +33,19 @@ def _lit(text: str) -> str:
     return json.dumps(str(text), ensure_ascii=False)
 
 
+def _label(var: str, term: UnitTerm) -> str:
+    """`var` bound to the unit nodes of the term's name (or names, where its plan writes two)."""
+    labels = term.labels
+    if len(labels) == 1:
+        return f"{var} skos:prefLabel {_lit(labels[0])} ."
+    return f"VALUES {var}_l {{ {' '.join(_lit(n) for n in labels)} }} {var} skos:prefLabel {var}_l ."
+
+
 def _units_first(terms: list[tuple[str, UnitTerm]]) -> str:
     """A sub-select binding each variable to the unit nodes labelled with its term's name, so the
     join below starts from bound unit nodes (a label joined inside the pattern made oxigraph
     cross every measure with every unit: ~10x slower)."""
-    labels = " ".join(f"{var} skos:prefLabel {_lit(term.name)} ." for var, term in terms)
+    labels = " ".join(_label(var, term) for var, term in terms)
     return "{ SELECT " + " ".join(var for var, _ in terms) + " WHERE { " + labels + " } }"
 
 
@@ -72,7 +80,7 @@ def _unit_measures(var: str, term: UnitTerm) -> str:
     measures are found on their own and hash-joined on ?m (2x faster than binding every unit node
     first and walking both role paths from each measure: 36 -> 16 ms over 100 plans)."""
     return (
-        f"{{ SELECT DISTINCT ?m WHERE {{ {var} skos:prefLabel {_lit(term.name)} . "
+        f"{{ SELECT DISTINCT ?m WHERE {{ {_label(var, term)} "
         f"?m {_ROLE_PATH[term.role]} {var} }} }}"
     )
 
@@ -92,7 +100,7 @@ def _measure_body(q: PolicyQuery, with_id: bool = True, typed: bool = False, fla
     positive = _positive(q)
     for var, term in positive:
         if flat:
-            lines.append(f"{var} skos:prefLabel {_lit(term.name)} . ?m {_ROLE_PATH[term.role]} {var} .")
+            lines.append(f"{_label(var, term)} ?m {_ROLE_PATH[term.role]} {var} .")
         else:
             lines.append(f"?m {_ROLE_PATH[term.role]} {var} ." if len(positive) == 1 else _unit_measures(var, term))
         bound = True
@@ -107,12 +115,12 @@ def _measure_body(q: PolicyQuery, with_id: bool = True, typed: bool = False, fla
         for i, term in enumerate(units):
             if term.negated:
                 branches.append(
-                    f"{{ ?m a kepu:Measure MINUS {{ ?x{i} skos:prefLabel {_lit(term.name)} . "
+                    f"{{ ?m a kepu:Measure MINUS {{ {_label(f'?x{i}', term)} "
                     f"?m {_ROLE_PATH[term.role]} ?x{i} }} }}"
                 )
             else:
                 var = f"?u{i}"
-                first = f"{var} skos:prefLabel {_lit(term.name)} ." if flat else _units_first([(var, term)])
+                first = _label(var, term) if flat else _units_first([(var, term)])
                 branches.append(f"{{ {first} ?m {_ROLE_PATH[term.role]} {var} }}")
         lines.append(" UNION ".join(branches))
         bound = True
@@ -123,7 +131,7 @@ def _measure_body(q: PolicyQuery, with_id: bool = True, typed: bool = False, fla
     if q.op == "and" or len(units) < 2:
         for i, term in enumerate(t for t in units if t.negated):
             lines.append(
-                f"MINUS {{ ?n{i} skos:prefLabel {_lit(term.name)} . ?m {_ROLE_PATH[term.role]} ?n{i} }}"
+                f"MINUS {{ {_label(f'?n{i}', term)} ?m {_ROLE_PATH[term.role]} ?n{i} }}"
             )
     if q.no_lead:
         lines.append("MINUS { ?m kepu:leadUnit ?lead_ }")

@@ -9,10 +9,21 @@ from dataclasses import dataclass, field
 from graph.records import PlanRecord
 from ingest.numerals import chinese_number, chinese_numeral
 from qa_service.chat.question import normalize
+from qa_service.policy.query import cues
 
 # Endings people drop when naming a part: 科普基础设施建设工程 -> 科普基础设施建设.
 _PART_ENDINGS = ("重点工程", "重点行动", "提升行动", "工程", "行动", "体系")
 _GROUP_SPLIT = re.compile(r"[和及与、]")
+# Words a part's title ends or starts with that people leave out when they name it.
+_MODIFIER_END = re.compile(r"(建设|提升|发展|推进|科学素质|素质|重点|能力|工作|供给|体系)$")
+_MODIFIER_START = re.compile(
+    r"^(科学素质|科普|加强|完善|推动|拓宽|强化|健全|提升|推进|优化|加快|打造|构建|深化|建立|培育|促进|扩大|夯实"
+    r"|营造|壮大|激发|做强|做优|全面|大力|积极)(多元|多样|全面)?(?=.{2,})"
+)
+# After a short form, a word saying a part is meant: 科普基础设施那块, 青少年那部分, 开放合作工程里.
+_PART_WORD = re.compile(
+    r"\s*((那|这)(一)?(部分|块|几条|几项|板块|方面|些|个)|部分|板块|方面|领域|工程|行动|相关的?(措施|工作))"
+)
 _PART_NEXT = re.compile(
     r"\s*(工程|行动|方面|部分|板块|领域|这|那|中|里|内|有|共|一共|总共|包括|涉及|的措施|的工作|的任务"
     r"|逐项|各项|每项|各条|每条|各个|每个|分别|都|$|[?,，。])"
@@ -38,6 +49,7 @@ class Part:
     title: str
     forms: list[str] = field(default_factory=list)
     numbered: list[str] = field(default_factory=list)  # 第三章…: no words after it needed
+    strict: set[str] = field(default_factory=set)  # short forms (青少年, 科普信息化): a part word after
 
 
 @dataclass
@@ -56,15 +68,22 @@ class Vocabulary:
         self.groups: dict[str, str] = {}  # form -> group label as stored
         self.plan_names: dict[str, set[str]] = {}  # form -> plan ids
         self.parent_names: dict[str, set[str]] = {}  # the city of a district's plan -> plan ids
+        self.article_plans: set[str] = set()  # plans of articles (第一条 …), each a chapter
         for plan in plans:
+            articles = _articles(plan)
+            if articles:
+                self.article_plans.add(plan.id)
             for i, ch in enumerate(plan.chapters, 1):
                 number = _number(ch.label) or i
-                self.parts.append(Part(plan.id, "chapter", ch.title, _forms(ch.title), _chapter_numbers(number)))
+                forms, strict = _forms(ch.title)
+                numbered = _chapter_numbers(number, ("条",) if articles else ())
+                self.parts.append(Part(plan.id, "chapter", ch.title, forms, numbered, strict))
             chapter_numbers = {ch.label: _number(ch.label) or i for i, ch in enumerate(plan.chapters, 1)}
             for sec in plan.sections:
                 if any(m.section_title == sec.title for m in plan.measures):
                     numbered = _section_numbers(chapter_numbers.get(sec.chapter_label), _number(sec.label))
-                    self.parts.append(Part(plan.id, "section", sec.title, _forms(sec.title), numbered))
+                    forms, strict = _forms(sec.title, sec.target_group)
+                    self.parts.append(Part(plan.id, "section", sec.title, forms, numbered, strict))
                 if sec.target_group:
                     self._add_group(sec.target_group)
             for m in plan.measures:
@@ -75,9 +94,9 @@ class Vocabulary:
             for form in _parent_forms(plan):
                 self.parent_names.setdefault(form, set()).add(plan.id)
         self._chapters_with_measures = {(m.plan, m.chapter_title) for p in plans for m in p.measures}
-        # 区 / 市 / 县: the administrative levels of the plans' regions (区 when none says), the level
+        # 省 / 区 / 市 / 县: the administrative levels of the plans' regions (区 when none says), the level
         # an unknown unit's name must have to be reported (市气象局 for a city's plan)
-        self.levels = {p.region[-1] for p in plans if p.region and p.region[-1] in "区市县"} or {"区"}
+        self.levels = {p.region[-1] for p in plans if p.region and p.region[-1] in "省区市县"} or {"区"}
 
     def _add_group(self, label: str) -> None:
         self.groups.setdefault(normalize(label), label)
@@ -97,6 +116,11 @@ class Vocabulary:
                 at = text.find(form)
                 if at >= 0 and form != normalize(part.title) and not _PART_NEXT.match(text[at + len(form) :]):
                     continue
+                if at >= 0 and form in part.strict and not (
+                    _PART_WORD.match(text[at + len(form) :])
+                    or (len(form) >= 4 and _PART_NEXT.match(text[at + len(form) :]))
+                ):
+                    continue
                 if at >= 0 and (best is None or len(form) > best[1].end - best[1].start):
                     best = (part, Hit(part.title, at, at + len(form), part.plan))
             if part.plan != one_plan:
@@ -111,7 +135,10 @@ class Vocabulary:
         """Measures named by their place in one plan: 前五条, 后三项, 第2到第4条 (ids, in order)."""
         if plans is None or len(set(plans)) != 1:
             return None
-        measures = next((p.measures for p in self.plans if p.id == plans[0]), [])
+        plan = next((p for p in self.plans if p.id == plans[0]), None)
+        measures = plan.measures if plan is not None else []
+        if plan is not None and plan.id in self.article_plans:
+            return self._article_range(text, plan)
         m = _RANGE.search(text)
         if m is None or not measures:
             return None
@@ -126,6 +153,44 @@ class Vocabulary:
                 return None
             picked = measures[a - 1 : b]
         return [x.id for x in picked], Hit(m.group(), m.start(), m.end())
+
+    def _article_range(self, text: str, plan: PlanRecord) -> tuple[list[str], Hit] | None:
+        """In a plan of articles (第一条 …), 前五条 / 第一到第五条 / 第三、四条 are articles, each with
+        the measures it holds."""
+        m = _RANGE.search(text) or _PAIR.search(text)
+        if m is None:
+            return None
+        n = len(plan.chapters)
+        groups = m.groupdict()
+        if groups.get("side"):
+            k = _number(groups["n"].replace("两", "二"))
+            if not k or k >= n:
+                return None
+            picked = list(range(k)) if groups["side"] == "前" else list(range(n - k, n))
+        elif groups.get("c"):
+            picked = [_number(groups[x].replace("两", "二")) - 1 for x in ("c", "d") if _number(groups[x].replace("两", "二"))]
+        else:
+            a, b = _number(groups["a"].replace("两", "二")), _number(groups["b"].replace("两", "二"))
+            if not a or not b or not a <= b <= n:
+                return None
+            picked = list(range(a - 1, b))
+        labels = {plan.chapters[i].label for i in picked if 0 <= i < n}
+        ids = [x.id for x in plan.measures if x.path and x.path[0] in labels]
+        return (ids, Hit(m.group(), m.start(), m.end())) if ids else None
+
+    def find_nth(self, text: str, plans: list[str] | None = None) -> tuple[list[str], Hit] | None:
+        """One measure named by its place (第二条, 第3项) in one plan whose measures are a single
+        list (一、…八、, or 1.…10. under one heading); in a plan of sections 第二条 says nothing."""
+        if plans is None or len(set(plans)) != 1:
+            return None
+        measures = next((p.measures for p in self.plans if p.id == plans[0]), [])
+        m = cues.NTH.search(text)
+        if m is None or len({tuple(p for p in x.path if p)[:-1] for x in measures}) != 1:
+            return None
+        n = _number(m.group(1).replace("两", "二"))
+        if not n or n > len(measures):
+            return None
+        return [measures[n - 1].id], Hit(m.group(), m.start(), m.end())
 
     def missing_chapter(self, text: str, plans: list[str] | None = None) -> tuple[str, int] | None:
         """A chapter named by a number past the plan's last (第九章 of an eight-chapter plan):
@@ -166,9 +231,13 @@ class Vocabulary:
         return []
 
 
-def _forms(title: str) -> list[str]:
+def _forms(title: str, group: str | None = None) -> tuple[list[str], set[str]]:
+    """The names people give a part: its title, its first phrase, the title without its ending
+    (科普基础设施建设工程 -> 科普基础设施建设), and shorter ones that need a part word after them
+    (科普基础设施那块, 开放合作工程里, 青少年那部分): those are returned as `strict` too."""
     title = normalize(title)
     forms = {title}
+    strict: set[str] = set()
     # 优化空间布局，构建全域联动创业载体体系: people name the section by its first phrase
     head = re.split(r"[,，;；]", title, maxsplit=1)[0]
     if head != title and len(head) >= 4:
@@ -176,7 +245,20 @@ def _forms(title: str) -> list[str]:
     for ending in _PART_ENDINGS:
         if title.endswith(ending) and len(title) - len(ending) >= 4:
             forms.add(title[: -len(ending)])
-    return sorted(forms, key=len, reverse=True)
+    for form in list(forms):
+        short, cuts = form, []
+        while True:  # 科普信息化提升 -> 科普信息化; 青少年科学素质提升 -> 青少年科学素质 -> 青少年
+            cut = _MODIFIER_END.sub("", short)
+            if cut == short or len(cut) < 2:
+                break
+            short = cut
+            cuts.append(cut)
+        cuts += [_MODIFIER_START.sub("", x) for x in [form, *cuts]]  # 科学素质开放合作 -> 开放合作
+        for x in cuts:
+            if x not in forms and (len(x) >= 3 or x == group):
+                strict.add(x)
+    forms |= strict
+    return sorted(forms, key=len, reverse=True), strict
 
 
 def _number(label: str) -> int | None:
@@ -186,6 +268,8 @@ def _number(label: str) -> int | None:
 
 
 _N = r"[0-9一二两三四五六七八九十]{1,3}"
+# 第三、四条 / 第三和第四条: two articles
+_PAIR = re.compile(rf"第(?P<c>{_N})(条)?[、和及与]第?(?P<d>{_N})条")
 _RANGE = re.compile(
     rf"(?P<side>前|后|最后)(?P<n>{_N})(条|项|个|点)"
     rf"|第(?P<a>{_N})(条|项)?(到|至|—|-|~|～)第?(?P<b>{_N})(条|项)"
@@ -197,8 +281,13 @@ def _numerals(n: int) -> list[str]:
     return list(dict.fromkeys([chinese_numeral(n), str(n)]))
 
 
-def _chapter_numbers(n: int) -> list[str]:
-    return [f"第{x}{word}" for x in _numerals(n) for word in _CHAPTER_WORDS]
+def _chapter_numbers(n: int, extra: tuple[str, ...] = ()) -> list[str]:
+    return [f"第{x}{word}" for x in _numerals(n) for word in (*_CHAPTER_WORDS, *extra)]
+
+
+def _articles(plan: PlanRecord) -> bool:
+    """Whether the plan's chapters are articles: 第一条 办公空间支持, 第二条 …"""
+    return bool(plan.chapters) and all(re.fullmatch(r"第[0-9一二三四五六七八九十百]+条", c.label or "") for c in plan.chapters)
 
 
 def _section_numbers(chapter: int | None, n: int | None) -> list[str]:

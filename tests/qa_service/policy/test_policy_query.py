@@ -224,3 +224,42 @@ def test_a_chapter_past_the_last_is_named_as_missing(chat):
     body = chat.answer("第九章有哪些措施？")
     assert body["answer"].startswith("方案共4章，没有第九章") and "四、组织实施" in body["answer"]
     assert body["measures"] == [] and chat.answer("第四章有几项措施？")["answer"].startswith("共")
+
+
+def test_a_unit_of_the_region_the_plan_never_names_is_said_so(chat):
+    body = chat.answer("区统计局和区科协一起参与了哪些？")
+    assert body["answer"].startswith("共0项") and "未找到单位“区统计局”" in body["answer"], body["answer"]
+    body = chat.answer("区残联参与科普基础设施普惠开放吗？")
+    assert body["answer"].startswith("不") and "未找到单位“区残联”" in body["answer"], body["answer"]
+
+
+@pytest.mark.parametrize(("question", "first"), [
+    ("科普基础设施那块有几项措施？", "共4项"),  # 科普基础设施建设工程, named short
+    ("开放合作工程里一共有几项？", "共3项"),  # 科学素质开放合作工程
+    ("青少年那部分有多少条措施？", "共4项"),  # 青少年科学素质提升行动
+    ("区委宣传部牵了几次头？", "共8项"),
+])
+def test_parts_named_short_and_split_verbs(chat, question, first):
+    body = chat.answer(question)
+    assert body["intent"] == "query" and body["answer"].startswith(first), body["answer"]
+
+
+def test_a_short_part_name_needs_a_part_word_after_it(chat):
+    body = chat.answer("科普基础设施向公众开放吗？")
+    assert body.get("query") is None or body["query"]["scope"]["section"] is None, body["answer"]
+
+
+def test_follow_ups_keep_the_unit_and_the_part(chat):
+    session = "follow-lead"
+    chat.answer("区科技局参与了几项？", session)
+    body = chat.answer("其中牵头的有几项？", session)
+    assert body["answer"].startswith("共1项") and clauses(body) == ["二、（二）1."], body["answer"]
+    chat.answer("老年人那部分都有谁参与？", session)
+    body = chat.answer("哪个参与得最多？", session)
+    assert body["intent"] == "query" and body["query"]["scope"]["section"] == "老年人科学素质提升行动"
+    assert body["answer"].startswith("3项"), body["answer"]
+
+
+def test_every_measure_listed_when_asked_plainly(chat):
+    body = chat.answer("有哪些措施？")
+    assert body["intent"] == "query" and body["answer"].startswith("共40项"), body["answer"][:40]

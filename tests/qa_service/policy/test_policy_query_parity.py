@@ -1,5 +1,6 @@
 """The same typed queries give the same rows as SPARQL on the embedded oxigraph store and as Cypher
-on the Bolt test server (ArcadeDB): every question of the graph question set, both plans loaded."""
+on the Bolt test server (ArcadeDB): every question of the graph question sets, four plans loaded (two
+of them name one unit in two ways: 县人力社保局 / 县人社局, matched as one by either name)."""
 
 from __future__ import annotations
 
@@ -41,7 +42,10 @@ DATA = ROOT / "tests" / "data" / "kgqa"
 PLAN_FILES = [
     ROOT / "corpus" / "plans" / "huaiyin_science_literacy_plan_2021-2025_draft.txt",
     DATA / "nanchong_2026_opc.txt",
+    ROOT / "tests" / "data" / "plans" / "real" / "cangnan_2026_opc_draft.txt",
+    ROOT / "tests" / "data" / "plans" / "real" / "shangcheng_2026_opc.txt",
 ]
+QUESTION_SETS = ["graph_questions", "cangnan_questions", "shangcheng_questions"]
 
 
 def _kinds(q: PolicyQuery) -> list[tuple[str, list[str] | None]]:
@@ -79,7 +83,9 @@ def _queries(plans) -> list[PolicyQuery]:
     index = PolicyIndex(plans, None, resolver.known())
     engine = QueryEngine(PolicyAnswerer(index, resolver, load_params()))
     questions = [
-        json.loads(line) for line in (DATA / "graph_questions.jsonl").read_text(encoding="utf-8").splitlines()
+        json.loads(line)
+        for name in QUESTION_SETS
+        for line in (DATA / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
     ]
     found = []
     for row in questions:
@@ -111,7 +117,8 @@ def test_sparql_and_cypher_give_the_same_rows(plans, neo4j_store, tmp_path):  # 
     neo4j_store.put_plans(plans)
     sparql, cypher = SparqlBackend(oxigraph), CypherBackend(neo4j_store)
     queries = _queries(plans)
-    assert len(queries) >= 150
+    assert len(queries) >= 250
+    assert any(len(t.labels) > 1 for q in queries for t in q.units), "a unit written two ways is asked about"
     differ = []
     nonempty = 0
     for q in queries:
@@ -120,4 +127,6 @@ def test_sparql_and_cypher_give_the_same_rows(plans, neo4j_store, tmp_path):  # 
         if a != b:
             differ.append(f"{q.describe()}:\n  SPARQL {a}\n  Cypher {b}")
     assert not differ, "\n".join(differ[:5])
-    assert nonempty >= 0.9 * len(queries)  # the comparison is not of empty results
+    # the comparison is not of empty results (the 上城 set asks 参与但不牵头 of a plan where every
+    # listed unit leads: those are rightly empty)
+    assert nonempty >= 0.85 * len(queries)
