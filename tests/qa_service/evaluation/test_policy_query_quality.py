@@ -53,8 +53,28 @@ OTHER_PLANS = {
         ROOT / "tests" / "data" / "plans" / "real" / file,
         [json.loads(line) for line in (DATA / f"{name}_questions.jsonl").read_text(encoding="utf-8").splitlines()],
     )
-    for name, file in (("wuhan", "wuhan_2026_opc.txt"), ("hangzhou", "hangzhou_2026_opc_draft.txt"))
+    for name, file in (
+        ("wuhan", "wuhan_2026_opc.txt"),
+        ("hangzhou", "hangzhou_2026_opc_draft.txt"),
+        # 苍南 writes 县人力社保局 and 县人社局 for one bureau; 上城 区委组织部（人才办） and （区委人才办）
+        ("cangnan", "cangnan_2026_opc_draft.txt"),
+        ("shangcheng", "shangcheng_2026_opc.txt"),
+    )
 }
+# Two plans whose parse is held out (tests/data/plans/heldout), asked questions by an outsider:
+# 罗湖 (第一条… articles over （一）（二） items) and 广东 (a province: 省 written once for a list).
+HELDOUT_PARSE = {
+    name: (
+        ROOT / "tests" / "data" / "plans" / "heldout" / f"{name}_2026_opc.txt",
+        [json.loads(line) for line in (DATA / f"{name}_questions.jsonl").read_text(encoding="utf-8").splitlines()],
+    )
+    for name in ("luohu", "guangdong")
+}
+# An outsider's compositional questions on the shipped plan, written without reading the earlier sets.
+HUAIYIN_OUTSIDER = [
+    json.loads(line)
+    for line in (DATA / "huaiyin_outsider_questions.jsonl").read_text(encoding="utf-8").splitlines()
+]
 QUESTIONS = [
     json.loads(line) for line in (DATA / "graph_questions.jsonl").read_text(encoding="utf-8").splitlines()
 ]
@@ -88,7 +108,7 @@ def chats():
     chats["zhengzhou"] = ChatService(PolicyQA([parse_plan_file(ZHENGZHOU)], encoder, registry),
                                      InMemorySessionStore())
     chats["ningbo"] = ChatService(PolicyQA([parse_plan_file(NINGBO)], encoder, registry), InMemorySessionStore())
-    for name, (path, _) in OTHER_PLANS.items():
+    for name, (path, _) in {**OTHER_PLANS, **HELDOUT_PARSE}.items():
         chats[name] = ChatService(PolicyQA([parse_plan_file(path)], encoder, registry), InMemorySessionStore())
     return chats
 
@@ -218,3 +238,37 @@ def test_sixth_and_seventh_plan_questions(chats, name):
     report = score(chats, OTHER_PLANS[name][1])
     print(json.dumps({k: v for k, v in report.items() if k != "failures"}, ensure_ascii=False))
     assert report["n"] >= 75 and report["accuracy"] >= 0.95, "\n".join(report["failures"])
+
+
+@pytest.mark.parametrize(("name", "floor"), [("cangnan", 0.85), ("shangcheng", 0.9)])
+def test_eighth_and_ninth_plan_questions(chats, name, floor):
+    # Written as held-out on 2026-12-04 and scored once at 33b5ba1: 苍南 61.4% (43/70), 上城 68.5%
+    # (50/73). Most misses were one unit written two ways in one plan (县人力社保局 / 县人社局,
+    # 县大数据管理中心 / 县大数据中心, 区委组织部（人才办） / （区委人才办）) and shortened names
+    # (数据局 for 区数据资源局, 科技局 for the merged 区科技经信局, 城投, 金融中心). Left: eligibility
+    # thresholds (年薪达到50万元) read as targets, 两万平方米 in words, a group the plan never names.
+    report = score(chats, OTHER_PLANS[name][1])
+    print(json.dumps({k: v for k, v in report.items() if k != "failures"}, ensure_ascii=False))
+    assert report["n"] >= 70 and report["accuracy"] >= floor, "\n".join(report["failures"])
+
+
+def test_outsider_questions_on_the_shipped_plan(chats):
+    # Scored once at 33b5ba1: 75.5% (74/98). Misses: parts named short (科普基础设施那块, 青少年那部分,
+    # 开放合作工程里) silently dropped, 牵了几次头, 其中牵头的有几项, an elliptic 哪个参与得最多, units
+    # the region has but the plan never names answered 共0项 without saying so.
+    report = score(chats, HUAIYIN_OUTSIDER)
+    print(json.dumps({k: v for k, v in report.items() if k != "failures"}, ensure_ascii=False))
+    assert report["n"] >= 90 and report["accuracy"] >= 0.9, "\n".join(report["failures"])
+
+
+@pytest.mark.parametrize(("name", "floor"), [("luohu", 0.9), ("guangdong", 0.65)])
+def test_questions_on_plans_whose_parse_is_held_out(chats, name, floor):
+    # Scored once on 2026-12-04 before any change: 罗湖 77.1% (54/70), 广东 30.9% (21/68). 罗湖: the
+    # 附则 read as five more measures of 第十条, 第N条 and 第一到第五条 not read as articles, caps and
+    # rates of support counted as targets. 广东: 财政厅 after 省工业和信息化厅 not the province's
+    # 省财政厅, 工信厅 / 人社厅 / 住建厅 unknown, sections named without their verb (人才政策那一块),
+    # 省农业农村厅 not reported unknown. Left for 广东: two notes its parse reads as empty (items 8 and
+    # 18; the parse of this plan stays held out), 百个 / 千家 / 万名 goals in words.
+    report = score(chats, HELDOUT_PARSE[name][1])
+    print(json.dumps({k: v for k, v in report.items() if k != "failures"}, ensure_ascii=False))
+    assert report["n"] >= 65 and report["accuracy"] >= floor, "\n".join(report["failures"])
