@@ -3,7 +3,8 @@
 Each number with a counting unit becomes a TargetRecord: the subject counted, the value
 normalised (1.2万 -> 12000.0, 1.5万名 -> 15000 名), the qualifier (超过, 以上, 力争 ...), the
 deadline (到2025年底) and period (每年) of its sentence. 其中… makes a sub-target of the one
-before. Years, document numbers (〔2021〕9号) and numbers in words (五年两次) are not targets.
+before. Years, document numbers (〔2021〕9号) and numbers in words (五年两次) are not targets, except
+after a floor (打造不少于两万平方米的智创空间).
 """
 
 from __future__ import annotations
@@ -11,17 +12,25 @@ from __future__ import annotations
 import re
 
 from graph.records import TargetRecord
+from ingest.numerals import chinese_number
 
 UNITS = (
     "个百分点", "人次", "平方米", "小时", "课时", "学时", "公里", "%", "家", "所", "名", "个", "人",
     "场", "次", "项", "座", "处", "支", "篇", "部", "件", "户", "期", "元", "类", "种", "位", "批",
     "门", "本", "册", "台", "套", "亩", "间", "条", "份", "届", "班", "队", "站", "馆", "块", "卡时",
+    "EFLOPS", "PFLOPS", "PFlops", "P",  # computing power: 调度算力规模超5000P
 )
 _MULTIPLIERS = {"千": 1e3, "万": 1e4, "亿": 1e8}
 _NUMBER = re.compile(
     r"(?<![0-9.A-Za-z〔\[［第×/])(\d+(?:\.\d+)?)\s*([千万亿])?\s*("
     + "|".join(re.escape(u) for u in UNITS)
     + r")(?![0-9])"  # 100个OPC应用场景: a Latin word may follow the unit
+)
+# 不少于两万平方米, 超过三千名: a number in words, only after a floor (五年两次 is no target)
+_WORDED = re.compile(
+    r"(不少于|不低于|超过|突破|至少|达到)([一二两三四五六七八九十]{1,3})\s*([千万亿])?\s*("
+    + "|".join(re.escape(u) for u in UNITS if u != "%")
+    + r")"
 )
 _SENTENCE = re.compile(r"[^。！？；;!?]+[。！？；;!?]?")
 _CLAUSE = re.compile(r"[^，,：:]+[，,：:]?")
@@ -61,6 +70,9 @@ def is_provision(t: TargetRecord) -> bool:
         t.text[max(0, at - 8) : at] if at >= 0 else t.text
     ):
         return True  # 优惠期不超过36个月, 最长3年: how long support lasts
+    rest = t.text[at + len(written) :] if at >= 0 else ""
+    if re.match(r"(对于?|凡|符合)", t.text) and re.match(r"[^，。；]{0,8}的", rest):
+        return True  # 对正常经营6、18、36个月以上的…: who qualifies for support, not a target
     if t.unit not in ("元", "%"):
         return False
     window = t.text[max(0, at - 12) : at + len(written) + 4] if at >= 0 else t.text
@@ -107,18 +119,54 @@ def _value(raw: str, multiplier: str | None) -> float:
     return float(raw) * _MULTIPLIERS.get(multiplier or "", 1.0)
 
 
+class _Worded:
+    """A number written in words after a floor (不少于两万平方米) read as `_NUMBER` reads digits."""
+
+    def __init__(self, m: re.Match):
+        self._m = m
+        self._groups = (str(chinese_number(m.group(2).replace("两", "二"))), m.group(3), m.group(4))
+
+    def group(self, i: int = 0) -> str | None:
+        return self._m.group(2, 3, 4)[0] if i == 0 else self._groups[i - 1]
+
+    def start(self) -> int:
+        return self._m.start(2)
+
+    def end(self) -> int:
+        return self._m.end()
+
+
+def _numbers(clause: str) -> list:
+    found = list(_NUMBER.finditer(clause))
+    found += [_Worded(m) for m in _WORDED.finditer(clause) if chinese_number(m.group(2).replace("两", "二"))]
+    return sorted(found, key=lambda m: m.start())
+
+
+def _clauses(sentence: str):
+    """(clause, start) of a sentence split at its commas and colons, but not inside brackets:
+    人工智能OPC（即依托个人…的新型创业组织，以下简称OPC）数量突破100家 is one clause."""
+    masked = re.sub(r"（[^（）]*）|\([^()]*\)", lambda m: "（" + "·" * (len(m.group()) - 2) + "）", sentence)
+    for cm in _CLAUSE.finditer(masked):
+        yield sentence[cm.start() : cm.end()], cm.start()
+
+
 def extract_targets(text: str) -> list[TargetRecord]:
-    """Every quantitative target of `text`, in reading order; `parent` indexes this list."""
+    """Every quantitative target of `text`, in reading order; `parent` indexes this list. A sentence
+    without a date of its own takes the date the paragraph opened with (到2028年年底，…突破100家；
+    建设…，建成OPC社区不少于5个)."""
     targets: list[TargetRecord] = []
+    opening = _DEADLINE.match(text.lstrip())
     for sentence in _SENTENCE.findall(text):
         first_in_sentence = len(targets)
         previous = ""
-        for cm in _CLAUSE.finditer(sentence):
-            clause, clause_start = cm.group(), cm.start()
+        for clause, clause_start in _clauses(sentence):
             is_sub = clause.lstrip().startswith("其中")
             parent = len(targets) - 1 if is_sub and len(targets) > first_in_sentence else None
-            for m in _NUMBER.finditer(clause):
-                targets.append(_target(sentence, clause, clause_start, m, parent, previous))
+            for m in _numbers(clause):
+                target = _target(sentence, clause, clause_start, m, parent, previous)
+                if target.deadline is None and target.period is None and opening is not None:
+                    target.deadline = re.sub(r"\s+", "", opening.group(1))
+                targets.append(target)
             previous = clause
     return targets
 

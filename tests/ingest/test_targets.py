@@ -104,3 +104,25 @@ def test_a_floor_to_reach_stays_a_target():
 
     found = extract_targets("每年发布应用场景，单个场景投入不低于5万元。")
     assert [is_provision(t) for t in found] == [False]
+
+
+def test_goals_share_the_date_their_paragraph_opens_with_and_brackets_keep_their_commas():
+    found = extract_targets(
+        "到2028年年底，全市OPC（即依托个人或微型团队、独立完成全流程的新型创业组织，以下简称OPC）数量突破100家；"
+        "建设市级平台，建成OPC社区不少于5个。"
+    )
+    assert [(t.raw_value + t.unit, t.deadline) for t in found] == [("100家", "到2028年年底"), ("5个", "到2028年年底")]
+    assert found[0].text.endswith("数量突破100家")
+
+
+def test_computing_power_and_numbers_in_words_after_a_floor():
+    assert [(t.value, t.unit) for t in extract_targets("到2027年调度算力规模超5000P。")] == [(5000.0, "P")]
+    assert [(t.value, t.unit) for t in extract_targets("打造不少于两万平方米的智创空间。")] == [(20000.0, "平方米")]
+    assert extract_targets("每五年两次。") == []
+
+
+def test_who_qualifies_is_no_target():
+    from ingest.targets import is_provision
+
+    found = extract_targets("对正常经营36个月以上的OPC给予补贴。")
+    assert found and all(is_provision(t) for t in found)
