@@ -177,6 +177,9 @@ class UnitResolver:
                         out._add(form, (unit_scope(plan, name), name))
         for plan in plans:  # 金融中心 for 区金融服务中心, 城投 for 区城投集团; 经开区 for 县经开区
             departments = {n for m in plan.measures for n in m.lead_units + m.co_units}
+            # a short form that is a word of the plan's titles (人才 of 省人才集团) names no unit
+            titles = "|".join([*(m.title for m in plan.measures), *(s.title for s in plan.sections),
+                               *(c.title for c in plan.chapters)])
             for name in dict.fromkeys(n for m in plan.measures for n in m.all_units):
                 unit = (unit_scope(plan, name), name)
                 level = plan_level(plan)
@@ -184,7 +187,8 @@ class UnitResolver:
                 if name in departments and bare_name(name, level):
                     forms += [level + name, *synonym_forms(level + name)]  # 省财政厅 for 财政厅
                 for form in forms:
-                    if form not in out._forms:
+                    core = form[1:] if has_level(form) and not form.startswith("市场") else form
+                    if form not in out._forms and not (len(core) <= 3 and core in titles):
                         out._add(form, unit)
                 if name in departments:
                     out._short.add(name)

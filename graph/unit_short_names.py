@@ -33,9 +33,37 @@ def short_forms(name: str, department: bool) -> list[str]:
             if body.endswith(suffix) and len(body) - len(suffix) >= (2 if suffix != "办公室" else 4):
                 core = body[: -len(suffix)]
                 forms += [level + core, core] if level else [core]
+        forms += _parts(name, level, body)
     elif level and len(body) >= 3 and body.endswith(("区", "园")):
         forms.append(body)
     return [f for f in dict.fromkeys(forms) if len(f) >= 2 and f != name]
+
+
+_JOINT = re.compile(r"(?<=[局委办厅])(?=[省市县区][\u4e00-\u9fff]{2,})")
+_CONJUNCT = re.compile(r"^([\u4e00-\u9fff]{2,6})和([\u4e00-\u9fff]{2,6}?)(局|委|办|厅)$")
+_BANK = re.compile(r"^(?:中国)?(?:人民银行|人行)([\u4e00-\u9fff]{2,4}?)([省市])?(分行|支行|营业管理部)$")
+
+
+def _parts(name: str, level: str, body: str) -> list[str]:
+    """Forms of a name made of parts: one office under two names (市经信局市新经济委 -> 市经信局,
+    经信局, 市新经济委), one department of two fields (市城市运行和政务服务办 -> 政务服务办), a bureau's
+    administrative prefix (市行政审批服务局 -> 审批局), a central bank branch (中国人民银行泰安市分行 ->
+    人行泰安分行)."""
+    forms: list[str] = []
+    pieces = _JOINT.split(name)
+    if len(pieces) > 1:
+        for piece in pieces:
+            forms += [piece, piece[1:]] if piece[:1] in _LEVELS else [piece]
+    if conj := _CONJUNCT.match(body):
+        forms += [level + conj.group(2) + conj.group(3), conj.group(2) + conj.group(3)]
+    if body.startswith("行政") and len(body) >= 5:
+        key = same_unit_key(level + body[2:])
+        forms += [key, key[len(level):]]
+    if bank := _BANK.match(name):
+        place, tier, branch = bank.group(1), bank.group(2) or "", bank.group(3)
+        for head in ("人民银行", "人行", "中国人民银行"):
+            forms += [head + place + tier + branch, head + place + branch]
+    return forms
 
 
 def _in_order(short: str, long: str) -> bool:

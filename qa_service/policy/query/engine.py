@@ -90,6 +90,11 @@ class QueryEngine(TargetAndUnitAnswers, CountAnswers):
             plan = self.plans[parsed.query.scope.plans[0]]
             titles = "；".join(f"{c.label}{c.title}" for c in plan.chapters)
             return PolicyResult(INTENT, f"方案共{n}章，没有{asked}：{titles}。", 0.9, True)
+        if parsed.articles:  # 第一条 … 第十条, each holding one or more measures
+            plan = self.plans[parsed.query.scope.plans[0]]
+            articles = "；".join(f"{c.label}{c.title}" for c in plan.chapters)
+            text = f"共{len(plan.chapters)}条：{articles}（其下共{len(plan.measures)}项措施）。"
+            return PolicyResult(INTENT, text, 0.9, False, measures=list(plan.measures))
         if self._mixes_regions(parsed.query):
             return None  # same-named units of two regions: the answerer keeps them apart
         try:

@@ -53,6 +53,7 @@ class Parsed:
     unknown_units: list[str] = field(default_factory=list)
     followup: bool = False
     missing_part: tuple[str, int] | None = None  # ("第九章", chapters the plan has): named, not there
+    articles: bool = False  # "一共有几条？" of a plan of articles (第一条…): the articles counted
 
 
 def parse(
@@ -108,6 +109,12 @@ def parse(
     followup = _follow_scope(text, mentions, previous, scope)
     if followup is None and previous and previous.query and cues.FOLLOW_NE.match(text) and mentions:
         return _swap_unit(previous.query, mentions)
+    if (
+        followup is None and previous and previous.intent in ("reverse", "reverse_lead")
+        and cues.FOLLOW_NE.match(text) and len(mentions) == 1 and not unknown
+    ):  # "区科协参与了哪些措施？" -> "那区妇联呢？": the same list for the unit named now, as a query
+        role = LEAD if previous.intent == "reverse_lead" else ANY
+        return Parsed(PolicyQuery(units=[UnitTerm(mentions[0].canonical, role)], scope=scope), followup=True)
     excepted = _excepted(text, mentions)
     terms = _terms(text, mentions, excepted)
     has_scope = bool(scope.chapter or scope.section or scope.group or scope.measure_ids)
@@ -245,6 +252,11 @@ def parse(
         q.count_role = LEAD if lead_asked else ANY
         return Parsed(q, unknown_units=unknown, followup=followup is not None)
     counting = bool(cues.COUNT.search(text))
+    if (
+        counting and not terms and not has_scope and len(set(scope.plans)) == 1
+        and scope.plans[0] in vocab.article_plans and re.search(r"(几|多少)条", text)
+    ):
+        return Parsed(PolicyQuery(aggregate=COUNT, scope=scope), articles=True)
     if not terms and not has_scope and not counting and cues.ALL_MEASURES.search(text.strip()):
         return Parsed(q)  # "有哪些措施？": every measure of the plan, listed
     if (

@@ -103,4 +103,17 @@ def unknown_units(bare: str, levels: set[str]) -> list[str]:
         if m.group().lstrip("团")[0] not in levels:
             continue  # 市科协 asked of a district's plan: another level, answered apart
         out.append(m.group())
+    # "经信厅参与了但科技厅没参与的…": a bare department name no plan knows is reported, not dropped
+    # while the rest of the question is answered as if it named one unit fewer
+    for m in _BARE_UNIT.finditer(bare):
+        name = m.group(1)
+        if not _NOT_UNIT.search(name) and not any(name in o or o in name for o in out):
+            out.append(name)
     return out
+
+
+_BARE_UNIT = re.compile(
+    r"(?:^|(?<=[\s和与或及跟、，,]))([^\s是哪些谁什么的和与或及在中里有负责参与牵头还也都共同,，。?、那这个吗呢了把对"
+    r"市省县区国各]{2,4}(?:厅|局))(?=参与|负责|牵头|参加|配合|有份|没份|不|也|都|和|与|或|及|跟|、|，|,|的|是|还|一共|共|$|[?？\s])"
+)
+_NOT_UNIT = re.compile(r"(布局|格局|结局|大局|全局|当局|开局|政局|时局|棋局|饭局|大厅|餐厅|客厅|展厅|舞厅|门厅)$")

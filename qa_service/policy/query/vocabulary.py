@@ -15,10 +15,10 @@ from qa_service.policy.query import cues
 _PART_ENDINGS = ("重点工程", "重点行动", "提升行动", "工程", "行动", "体系")
 _GROUP_SPLIT = re.compile(r"[和及与、]")
 # Words a part's title ends or starts with that people leave out when they name it.
-_MODIFIER_END = re.compile(r"(建设|提升|发展|推进|科学素质|素质|重点|能力|工作|供给|体系)$")
+_MODIFIER_END = re.compile(r"(建设|提升|发展|推进|科学素质|素质|重点|能力|工作|供给|体系|机制创新|创新|保障)$")
 _MODIFIER_START = re.compile(
     r"^(科学素质|科普|加强|完善|推动|拓宽|强化|健全|提升|推进|优化|加快|打造|构建|深化|建立|培育|促进|扩大|夯实"
-    r"|营造|壮大|激发|做强|做优|全面|大力|积极)(多元|多样|全面)?(?=.{2,})"
+    r"|营造|壮大|激发|做强|做优|全面|大力|积极|实施|开放|开展|聚焦|落实|推行|深入|持续)(多元|多样|全面)?(?=.{2,})"
 )
 # After a short form, a word saying a part is meant: 科普基础设施那块, 青少年那部分, 开放合作工程里.
 _PART_WORD = re.compile(
@@ -185,10 +185,14 @@ class Vocabulary:
             return None
         measures = next((p.measures for p in self.plans if p.id == plans[0]), [])
         m = cues.NTH.search(text)
-        if m is None or len({tuple(p for p in x.path if p)[:-1] for x in measures}) != 1:
+        if m is None or not measures:
             return None
+        # one list (一、…八、), or items numbered on through the sections (（一）1. 2. （二）3. …)
+        labels = [[p for p in x.path if p] for x in measures]
+        one_list = len({tuple(p[:-1]) for p in labels}) == 1
+        numbered_on = [_number(p[-1]) if p else None for p in labels] == list(range(1, len(measures) + 1))
         n = _number(m.group(1).replace("两", "二"))
-        if not n or n > len(measures):
+        if not (one_list or numbered_on) or not n or n > len(measures):
             return None
         return [measures[n - 1].id], Hit(m.group(), m.start(), m.end())
 
@@ -239,13 +243,24 @@ def _forms(title: str, group: str | None = None) -> tuple[list[str], set[str]]:
     forms = {title}
     strict: set[str] = set()
     # 优化空间布局，构建全域联动创业载体体系: people name the section by its first phrase
-    head = re.split(r"[,，;；]", title, maxsplit=1)[0]
+    phrases = [p for p in re.split(r"[,，;；]", title) if p]
+    head = phrases[0] if phrases else title
     if head != title and len(head) >= 4:
         forms.add(head)
+    # 实施"场景赋能"行动 -> 场景赋能行动 -> 场景赋能; 优化空间载体，强化创业空间供给 -> 创业空间
+    unquoted = [re.sub(r"[\"“”'‘’「」]", "", p) for p in phrases[1:] + ([head] if head != title else [])]
+    bare_title = re.sub(r"[\"“”'‘’「」]", "", title)
+    for x in {*unquoted, bare_title}:
+        if x != title and len(x) >= 4:
+            strict.add(x)
+    for ending in _PART_ENDINGS:
+        for x in list(strict) + [bare_title]:
+            if x.endswith(ending) and len(x) - len(ending) >= 2:
+                strict.add(x[: -len(ending)])
     for ending in _PART_ENDINGS:
         if title.endswith(ending) and len(title) - len(ending) >= 4:
             forms.add(title[: -len(ending)])
-    for form in list(forms):
+    for form in list(forms | strict):
         short, cuts = form, []
         while True:  # 科普信息化提升 -> 科普信息化; 青少年科学素质提升 -> 青少年科学素质 -> 青少年
             cut = _MODIFIER_END.sub("", short)

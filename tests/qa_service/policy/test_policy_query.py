@@ -263,3 +263,14 @@ def test_follow_ups_keep_the_unit_and_the_part(chat):
 def test_every_measure_listed_when_asked_plainly(chat):
     body = chat.answer("有哪些措施？")
     assert body["intent"] == "query" and body["answer"].startswith("共40项"), body["answer"][:40]
+
+
+def test_items_numbered_on_through_sections_are_named_by_number():
+    from qa_service.policy.query.vocabulary import Vocabulary
+
+    plan = parse_plan_file(ROOT / "tests" / "data" / "plans" / "heldout" / "taian_2026_opc.txt")
+    vocab = Vocabulary([plan])
+    ids, _ = vocab.find_nth("第13条有哪些责任单位？", [plan.id])
+    assert ids == [plan.measures[12].id]
+    shipped = parse_plan_file(PLAN)  # 1. 2. 3. restart in every section: 第二条 names nothing
+    assert Vocabulary([shipped]).find_nth("第二条有哪些责任单位？", [shipped.id]) is None

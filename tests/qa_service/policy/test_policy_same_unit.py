@@ -119,3 +119,29 @@ def test_an_unknown_unit_is_offered_close_units_once_each(chat):
     assert body["answer"].startswith("未找到单位“县统计局”"), body["answer"]
     offered = body["answer"].split("您是不是要问：")[1].split("？")[0].split("、")
     assert "县人社局" not in offered or "县人力社保局" not in offered, "one unit, offered once"
+
+
+@pytest.mark.parametrize(("name", "form"), [
+    ("市经信局市新经济委", "经信局"),  # one office under two names
+    ("市城市运行和政务服务办", "政务服务办"),
+    ("市行政审批服务局", "审批局"),
+    ("中国人民银行泰安市分行", "人行泰安分行"),
+])
+def test_names_made_of_parts_have_their_short_forms(name, form):
+    from graph.unit_short_names import short_forms
+
+    assert form in short_forms(name, True)
+
+
+def test_a_short_form_that_is_a_word_of_the_titles_names_no_unit():
+    plan = parse_plan_text(
+        "某省支持创业行动方案\n一、实施人才汇聚行动\n1.引进人才。建设人才公寓。（责任单位：省人才集团、省科技厅）\n"
+        "2.城市更新。改造片区。（责任单位：省城投集团）\n", "mou.txt", "mou", UnitRegistry.load())
+    resolver = UnitResolver.build([plan], UnitRegistry.load())
+    assert [m.canonical for m in resolver.find("人才引进那条谁负责")] == []
+    assert [m.canonical for m in resolver.find("城投负责什么")] == ["省城投集团"]
+
+
+def test_a_bare_unit_no_plan_names_is_reported_not_dropped(chat):
+    body = chat.answer("经信厅参与了但县住建局没参与的是哪些？")
+    assert body["answer"].startswith("未找到单位“经信厅”"), body["answer"]
