@@ -68,7 +68,7 @@ HELDOUT_PARSE = {
         ROOT / "tests" / "data" / "plans" / "heldout" / f"{name}_2026_opc.txt",
         [json.loads(line) for line in (DATA / f"{name}_questions.jsonl").read_text(encoding="utf-8").splitlines()],
     )
-    for name in ("luohu", "guangdong")
+    for name in ("luohu", "guangdong", "sichuan", "chengdu", "taian")
 }
 # An outsider's compositional questions on the shipped plan, written without reading the earlier sets.
 HUAIYIN_OUTSIDER = [
@@ -261,14 +261,21 @@ def test_outsider_questions_on_the_shipped_plan(chats):
     assert report["n"] >= 90 and report["accuracy"] >= 0.9, "\n".join(report["failures"])
 
 
-@pytest.mark.parametrize(("name", "floor"), [("luohu", 0.9), ("guangdong", 0.65)])
+@pytest.mark.parametrize(
+    ("name", "floor"),
+    [("luohu", 0.9), ("guangdong", 0.65), ("sichuan", 0.9), ("chengdu", 0.9), ("taian", 0.88)],
+)
 def test_questions_on_plans_whose_parse_is_held_out(chats, name, floor):
     # Scored once on 2026-12-04 before any change: 罗湖 77.1% (54/70), 广东 30.9% (21/68). 罗湖: the
     # 附则 read as five more measures of 第十条, 第N条 and 第一到第五条 not read as articles, caps and
     # rates of support counted as targets. 广东: 财政厅 after 省工业和信息化厅 not the province's
     # 省财政厅, 工信厅 / 人社厅 / 住建厅 unknown, sections named without their verb (人才政策那一块),
     # 省农业农村厅 not reported unknown. Left for 广东: two notes its parse reads as empty (items 8 and
-    # 18; the parse of this plan stays held out), 百个 / 千家 / 万名 goals in words.
+    # 18; the parse of this plan stays held out), 百个 / 千家 / 万名 goals in words. A second round,
+    # written after those fixes: 四川 64.7% (44/68), 成都 75.0% (51/68), 泰安 76.5% (52/68) — 经信厅,
+    # 经信局 for a joint office (市经信局市新经济委), 政务服务办, 审批局, 人行泰安分行, 人才 of 省人才集团 read
+    # as a unit, sections named 场景赋能那部分, a bare unknown unit dropped from an and / not question,
+    # 第13条 of items numbered on through the sections, 5000P, the goals' shared date.
     report = score(chats, HELDOUT_PARSE[name][1])
     print(json.dumps({k: v for k, v in report.items() if k != "failures"}, ensure_ascii=False))
     assert report["n"] >= 65 and report["accuracy"] >= floor, "\n".join(report["failures"])
