@@ -40,7 +40,7 @@ YESNO = re.compile(
 LIST_WORD = re.compile(r"哪些|哪几|什么|啥|列出|有哪|分别")
 WHO = re.compile(
     r"谁|哪些(责任|牵头|配合|参与|相关)?单位|哪些(责任|相关)?部门|哪个单位|哪个部门|哪几个(责任)?单位|哪几个部门"
-    r"|什么单位|什么部门|哪家"
+    r"|什么单位|什么部门|哪家|(各|分别)(是|由)哪(个|些|家)"
     r"|(单位|部门)(有哪些|是哪些|都有哪些|有谁|是谁|包括哪些|分别是|都是|是什么|有什么)"
 )
 DEADLINE_ASK = re.compile(
@@ -62,7 +62,7 @@ ALL_MEASURES = re.compile(
     r"(呢|啊|呀)?[?？。]?$"
 )
 # "第二条有哪些责任单位？": one measure named by its place, in a plan whose measures are one list.
-NTH = re.compile(r"第([0-9一二两三四五六七八九十]{1,3})(条|项|点)")
+NTH = re.compile(r"第[（(]?([0-9一二两三四五六七八九十]{1,3})[）)]?(条|项|点)")
 # "各项措施里到2025年要完成哪些指标？": the measures' targets, not the plan's own goals.
 MEASURES_ONLY = re.compile(r"(各项|每项|各条|所有|全部)?(措施|举措|任务)(里|中|当中|里面)")
 # "一共有哪些量化目标？": the whole plan's targets.

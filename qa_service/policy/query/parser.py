@@ -182,7 +182,7 @@ def parse(
     if (
         cues.TARGET_WORD.search(text)
         and cues.TARGET_LIST.search(text)
-        and (year or period or scope.group or terms or has_scope or cues.WHOLE.search(text))
+        and (year or period or scope.group or terms or has_scope or cues.WHOLE.search(text) or cues.PLAN_WORD.search(text))
         and not cues.WHO.search(text)
         and not cues.COUNT.search(text.replace("多少个目标", "").replace("几个目标", ""))
         and cues.TARGET_NOUN.search(text)

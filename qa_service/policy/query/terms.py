@@ -63,6 +63,8 @@ def terms(text: str, mentions: list[UnitMention], excepted: list[str]) -> list[U
     for i, m in enumerate(mentions):
         nxt = mentions[i + 1].start if i + 1 < len(mentions) else len(text)
         after = text[m.end : nxt]
+        if i + 1 < len(mentions):  # "有数据局、没有科技局": the 没有 is the next unit's
+            after = re.sub(r"[、，,\s]*(没有|没|无|不含|不包括)$", "", after)
         before = text[max(0, m.start - 4) : m.start]
         term = UnitTerm(m.canonical)
         if m.canonical in excepted:
@@ -76,16 +78,19 @@ def terms(text: str, mentions: list[UnitMention], excepted: list[str]) -> list[U
             term.role, term.negated = ANY, True
         elif cues.LEAD.search(after if i + 1 == len(mentions) else after[:12]):
             term.role = LEAD
-        elif re.search(r"参与|负责|参加|配合|涉及|有份|在内|都有", after[:10]):
-            term.role = ANY
+        elif re.search(r"参与|负责|参加|配合|涉及|有份|在内|都有", after[:10]) or re.search(r"(^|[，,、\s])有$", before):
+            term.role = ANY  # "有数据局、没有科技局的措施"
         else:
             explicit = False
         if not explicit:
             pending.append(term)
         else:
+            # "科技局和大数据局都不参与": a negation said of the whole list holds for each unit in it
+            together = term.negated and bool(re.match(r"\s*(都|均|全|皆)", after))
             for p in pending:
                 if not p.negated:
-                    p.role = term.role if not term.negated else ANY
+                    p.role = term.role if not term.negated or together else ANY
+                    p.negated = together
             pending = []
         out.append(term)
     return out
@@ -105,6 +110,8 @@ def unknown_units(bare: str, levels: set[str]) -> list[str]:
         out.append(m.group())
     # "经信厅参与了但科技厅没参与的…": a bare department name no plan knows is reported, not dropped
     # while the rest of the question is answered as if it named one unit fewer
+    for m in _LOCAL_SHAPE.finditer(bare):  # 各乡镇人民政府, 各街道办事处: local governments no note names
+        out.append(m.group())
     for m in _BARE_UNIT.finditer(bare):
         name = m.group(1)
         if not _NOT_UNIT.search(name) and not any(name in o or o in name for o in out):
@@ -116,4 +123,5 @@ _BARE_UNIT = re.compile(
     r"(?:^|(?<=[\s和与或及跟、，,]))([^\s是哪些谁什么的和与或及在中里有负责参与牵头还也都共同,，。?、那这个吗呢了把对"
     r"市省县区国各]{2,4}(?:厅|局))(?=参与|负责|牵头|参加|配合|有份|没份|不|也|都|和|与|或|及|跟|、|，|,|的|是|还|一共|共|$|[?？\s])"
 )
+_LOCAL_SHAPE = re.compile(r"各[\u4e00-\u9fff]{1,6}?(?:人民政府|政府|办事处|管委会)")
 _NOT_UNIT = re.compile(r"(布局|格局|结局|大局|全局|当局|开局|政局|时局|棋局|饭局|大厅|餐厅|客厅|展厅|舞厅|门厅)$")

@@ -145,3 +145,22 @@ def test_a_short_form_that_is_a_word_of_the_titles_names_no_unit():
 def test_a_bare_unit_no_plan_names_is_reported_not_dropped(chat):
     body = chat.answer("经信厅参与了但县住建局没参与的是哪些？")
     assert body["answer"].startswith("未找到单位“经信厅”"), body["answer"]
+
+
+def test_a_negation_said_of_a_list_holds_for_each_unit(chat):
+    body = chat.answer("县人力社保局参与、县科技经信局和县城投集团都不参与的有哪些？")
+    assert body["intent"] == "query" and clauses(body) == ["二、", "四、"], body["answer"]
+    body = chat.answer("有县人力社保局、没有县金融服务中心的措施是哪几条？")
+    assert clauses(body) == ["一、", "四、"], body["answer"]
+
+
+def test_items_by_number_in_brackets_and_ranges_without_di(chat):
+    body = chat.answer("第（三）条有哪些责任单位？")
+    assert "县数据资源局" in body["answer"] and "县住建局" not in body["answer"], body["answer"]
+    body = chat.answer("2到3条里县大数据中心参与了哪些？")
+    assert clauses(body) == ["二、", "三、"], body["answer"]
+
+
+def test_local_governments_no_note_names_are_reported(chat):
+    body = chat.answer("各乡镇人民政府要落实哪些措施？")
+    assert body["answer"].startswith("未找到单位“各乡镇人民政府”"), body["answer"]
