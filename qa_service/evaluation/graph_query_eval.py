@@ -13,7 +13,10 @@ def check(kind: str, gold: dict, body: dict) -> str | None:
     clauses = Counter(m.get("path") and "".join(m["path"]) for m in body.get("measures") or [])
     if kind == "unknown":
         return None if gold["unknown"] in text and "未找到单位" in text else "unknown unit not reported"
-    if body.get("intent") != "query" and not (kind == "units" and _one_measure_roles(gold, body)):
+    # "那区妇联呢？" after a unit's list is answered by the same unit list (full name, lead count),
+    # not a query: right when it lists exactly the gold's measures
+    unit_list = kind == "followup" and "clauses" in gold and body.get("intent") in ("reverse", "reverse_lead")
+    if body.get("intent") != "query" and not (kind == "units" and _one_measure_roles(gold, body)) and not unit_list:
         return f"not answered as a graph query (intent {body.get('intent')})"
     if "per_plan" in gold:
         return _per_plan(gold["per_plan"], text)

@@ -109,12 +109,6 @@ def parse(
     followup = _follow_scope(text, mentions, previous, scope)
     if followup is None and previous and previous.query and cues.FOLLOW_NE.match(text) and mentions:
         return _swap_unit(previous.query, mentions)
-    if (
-        followup is None and previous and previous.intent in ("reverse", "reverse_lead")
-        and cues.FOLLOW_NE.match(text) and len(mentions) == 1 and not unknown
-    ):  # "区科协参与了哪些措施？" -> "那区妇联呢？": the same list for the unit named now, as a query
-        role = LEAD if previous.intent == "reverse_lead" else ANY
-        return Parsed(PolicyQuery(units=[UnitTerm(mentions[0].canonical, role)], scope=scope), followup=True)
     excepted = _excepted(text, mentions)
     terms = _terms(text, mentions, excepted)
     has_scope = bool(scope.chapter or scope.section or scope.group or scope.measure_ids)
