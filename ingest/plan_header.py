@@ -89,3 +89,23 @@ def _book_titles(text: str) -> list[tuple[str, int]]:
             if depth == 0:
                 out.append((text[start : i + 1], i + 1))
     return out
+
+
+_VALID_UNTIL = re.compile(r"有效期(?:至|截至|截止到?|到)\s*(\d{4})\s*年")
+_VALID_FROM = re.compile(r"自\s*(\d{4})\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?起")
+_YEAR_OF_ISSUE = re.compile(r"[〔\[［]\s*(\d{4})\s*[〕\]］]|^(\d{4})[年\-]\d{1,2}[月\-]")
+
+
+def validity_period(plan: PlanRecord, texts: list[str]) -> None:
+    """A plan whose title block states no period may end with its validity: 本政策自2026年3月8日起
+    实施，有效期截至2028年12月31日 -> 2026—2028 (the start from 自…起, else the year it was issued)."""
+    if plan.period:
+        return
+    until = next((m for t in texts if (m := _VALID_UNTIL.search(t))), None)
+    if until is None:
+        return
+    start = next((m.group(1) for t in texts if (m := _VALID_FROM.search(t))), None) or next(
+        (m.group(1) or m.group(2) for t in texts if (m := _YEAR_OF_ISSUE.search(t))), None
+    )
+    if start and start <= until.group(1):
+        plan.period = f"{start}—{until.group(1)}"

@@ -19,7 +19,7 @@ from graph.records import PlanRecord
 from graph.unit_registry import UnitRegistry
 from graph.unit_resolver import registry_applies
 from ingest.errors import EmptyFile, NoStructure
-from ingest.plan_header import basis_of, read_title_block, title_block
+from ingest.plan_header import basis_of, read_title_block, title_block, validity_period
 from ingest.plan_readers import read_plan_source
 from ingest.plan_report import ParseReport
 from ingest.plan_tables import PlanTable
@@ -102,6 +102,7 @@ def _parse_walk(clean: CleanText, file: str, plan_id: str, registry: UnitRegistr
     head = title_block(paragraphs, starts_structure)
     plan = PlanRecord(id=plan_id, title="", source_file=file)
     read_title_block(plan, [p.text for p in paragraphs[:head]], Path(file).stem)
+    validity_period(plan, [p.text for p in paragraphs])
     prefix = plan.region[-1] if plan.region[-1:] in ("区", "市", "县", "省") else registry.prefix
     resolver = UnitResolver(registry if registry_applies(registry, plan.region) else None, prefix, plan.region)
     resolver.add_prefix = bool(plan.region)

@@ -314,3 +314,10 @@ def test_a_plan_without_a_goals_part_takes_the_dated_goal_of_its_preamble(regist
         "力争到2026年，全县引育OPC创业人才100名。特制定如下举措。\n"
         "一、空间零成本。提供免费场地。（责任单位：县人社局）\n", "mou.txt", "mou", registry)
     assert [(g.text, g.deadline) for g in plan.goals] == [("全县引育OPC创业人才100名", "到2026年")]
+
+
+def test_a_plan_that_states_only_its_validity_gets_that_period(registry):
+    plan = parse_plan_text(
+        "某市支持创业若干措施\n一、空间支持。提供免费工位。（责任单位：市科技局）\n"
+        "本政策自2026年3月8日起实施，有效期截至2028年12月31日。\n", "mou.txt", "mou", registry)
+    assert plan.period == "2026—2028"
