@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz, process
 
 from graph.records import PlanRecord
-from graph.unit_groups import COMPLETE, SELF_CONTAINED, bare_name, plan_level, same_unit_groups
+from graph.unit_groups import COMPLETE, LEVELS, SELF_CONTAINED, bare_name, plan_level, same_unit_groups
 from graph.unit_identity import plan_scope, unit_scope
 from graph.unit_registry import UnitRegistry
 from graph.unit_short_names import ShortNames, short_forms
@@ -30,7 +30,6 @@ from graph.unit_synonyms import abbreviation_forms, local_forms, synonym_forms, 
 
 # "X等有关部门" -> X: the catch-all tail of a list is no part of the last name.
 TRAILING = re.compile(r"等(?:有关|相关|其他)?(?:部门|单位|机构)?$")
-LEVELS = "省市县区"
 MARKERS = "*＊★☆※"
 # Unit names end in one of these; typo candidates are substrings ending here.
 _SUFFIX = re.compile(r"(局|委|部|办|会|联|中心|校|院|团|分局)")
@@ -180,9 +179,9 @@ class UnitResolver:
             # a short form that is a word of the plan's titles (人才 of 省人才集团) names no unit
             titles = "|".join([*(m.title for m in plan.measures), *(s.title for s in plan.sections),
                                *(c.title for c in plan.chapters)])
+            level = plan_level(plan)
             for name in dict.fromkeys(n for m in plan.measures for n in m.all_units):
                 unit = (unit_scope(plan, name), name)
-                level = plan_level(plan)
                 forms = short_forms(name, name in departments)
                 if name in departments and bare_name(name, level):
                     forms += [level + name, *synonym_forms(level + name)]  # 省财政厅 for 财政厅
@@ -390,4 +389,3 @@ class UnitResolver:
                 best.append(pick)
                 taken.append((pick.start, pick.end))
         return best
-

@@ -9,15 +9,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from graph.unit_groups import LEVELS
 from graph.unit_synonyms import same_unit_key, synonym_key
 
-_LEVELS = "省市县区"
 _SUFFIXES = ("局", "委", "办", "中心", "集团", "公司")
 _END = re.compile(r"局|委|办|中心|集团|公司")
 
 
 def _level(name: str) -> str:
-    return name[:1] if name[:1] in _LEVELS else ""
+    return name[:1] if name[:1] in LEVELS else ""
 
 
 def short_forms(name: str, department: bool) -> list[str]:
@@ -53,7 +53,7 @@ def _parts(name: str, level: str, body: str) -> list[str]:
     pieces = _JOINT.split(name)
     if len(pieces) > 1:
         for piece in pieces:
-            forms += [piece, piece[1:]] if piece[:1] in _LEVELS else [piece]
+            forms += [piece, piece[1:]] if piece[:1] in LEVELS else [piece]
     if conj := _CONJUNCT.match(body):
         forms += [level + conj.group(2) + conj.group(3), conj.group(2) + conj.group(3)]
     if body.startswith("行政") and len(body) >= 5:

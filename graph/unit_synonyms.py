@@ -42,7 +42,6 @@ _GROUPS = (
     ("人社厅", "人力资源社会保障厅", "人力资源和社会保障厅"),
     ("住建厅", "住房城乡建设厅", "住房和城乡建设厅"),
     ("科技厅", "科学技术厅"),
-    ("发改委",),
     ("交通厅", "交通运输厅"),
     ("文旅厅", "文化和旅游厅"),
     ("农业农村厅", "农业厅"),
@@ -56,10 +55,7 @@ _GROUPS = (
     ("水利厅",),
     ("自然资源厅",),
 )
-_KEY: dict[str, str] = {}
-for _group in _GROUPS:
-    for _form in _group:
-        _KEY.setdefault(_form, _group[0])
+_KEY = {form: group[0] for group in _GROUPS for form in group}
 _LEVELS = ("省", "市", "县", "区", "州")
 
 
@@ -145,6 +141,8 @@ def same_unit_key(name: str) -> str:
         if at > 0 and len(body) - len(filler) >= 3:
             body = body[:at] + body[at + len(filler):]
             break
-    short = abbreviation_forms(level + body)
     key = synonym_key(level + body)
-    return key or (short[0] if short and short[0].startswith(level) else level + body)
+    if key is not None:
+        return key
+    short = abbreviation_forms(level + body)
+    return short[0] if short and short[0].startswith(level) else level + body
