@@ -7,7 +7,7 @@ import re
 
 from graph.records import MeasureRecord
 
-_CLOSING = re.compile(r"^(附则|其他事项|其它事项)$")
+CLOSING = re.compile(r"^(附则|其他事项|其它事项)$")  # a closing part's title, spaces removed
 
 
 def not_measures(measures: list[MeasureRecord], heading_items: list[tuple[str, MeasureRecord, bool]]) -> set[int]:
@@ -28,7 +28,7 @@ def not_measures(measures: list[MeasureRecord], heading_items: list[tuple[str, M
              if tentative and not keep_all and _has_items_below(measures, m, level)}
     # 三、附则 1. 扶持资金由区财政局统筹平衡……: closing provisions of the document, no measures.
     drop |= {id(m) for m in measures
-             if _CLOSING.match(re.sub(r"\s", "", m.chapter_title)) and not m.responsibility_note}
+             if CLOSING.match(re.sub(r"\s", "", m.chapter_title)) and not m.responsibility_note}
     return drop
 
 

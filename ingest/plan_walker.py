@@ -10,7 +10,7 @@ import re
 
 from graph.records import ChapterRecord, MeasureRecord, PlanRecord, SectionRecord, SourceSpan
 from ingest.errors import UnbalancedNote
-from ingest.heading_items import not_measures
+from ingest.heading_items import CLOSING, not_measures
 from ingest.numerals import chinese_number
 from ingest.plan_report import ParseReport, build_report
 from ingest.plan_tables import PlanTable
@@ -93,8 +93,6 @@ class _Draft:
         self.heading = ""  # set when the measure is a heading with its text: （一）建设OPC实体社区。支持……
 
 
-_CLOSING_LINE = re.compile(r"^\s*(附\s*则|其他事项|其它事项)\s*$")
-
 class Walker:
     def __init__(self, plan: PlanRecord, clean: CleanText, resolver: UnitResolver,
                  tables: tuple[PlanTable, ...] = ()):
@@ -124,7 +122,7 @@ class Walker:
 
     def walk(self, paragraphs: list[Paragraph]) -> None:
         for para in paragraphs:
-            if (self.plan.measures or self.draft) and _CLOSING_LINE.match(para.text):
+            if (self.plan.measures or self.draft) and CLOSING.match(re.sub(r"\s", "", para.text)):
                 # "附则" on a line of its own after the measures (no numbered 附则 chapter): what
                 # follows is the document's closing provisions (适用范围, 认定管理), no measures
                 break

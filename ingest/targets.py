@@ -65,12 +65,11 @@ def is_provision(t: TargetRecord) -> bool:
     at = t.text.find(written)
     if at > 0 and re.search(r"每(?!年|季|月|周|学期|届|半年|两年)[\u4e00-\u9fff]{0,3}$", t.text[max(0, at - 4) : at]):
         return True
-    after = t.text[at + len(written) : at + len(written) + 2] if at >= 0 else ""
-    if (t.unit in _SPANS or (t.unit == "个" and after.startswith("月"))) and _CAP.search(
+    rest = t.text[at + len(written) :] if at >= 0 else ""
+    if (t.unit in _SPANS or (t.unit == "个" and rest.startswith("月"))) and _CAP.search(
         t.text[max(0, at - 8) : at] if at >= 0 else t.text
     ):
         return True  # 优惠期不超过36个月, 最长3年: how long support lasts
-    rest = t.text[at + len(written) :] if at >= 0 else ""
     if re.match(r"(对于?|凡|符合)", t.text) and re.match(r"[^，。；]{0,8}的", rest):
         return True  # 对正常经营6、18、36个月以上的…: who qualifies for support, not a target
     if t.unit not in ("元", "%"):
