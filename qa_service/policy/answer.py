@@ -120,9 +120,9 @@ class PolicyAnswerer:
         """What a unit named in the question is: its full name and its part in the plans."""
         unit = intent.units[0].canonical
         lines, units = [], []
+        names = set(self.resolver.same_unit(unit))
         for scope in self._scopes_asked(unit, intent, query.text):
             involved = self._involved(unit, scope)
-            names = set(self.resolver.same_unit(unit))
             leads = sum(bool(names & set(m.lead_units)) for m in involved)
             full_name = self.resolver.full_name(unit, scope)
             lines.append(fmt.unit_info(unit, full_name, scope_label(scope) if scope else "", len(involved), leads))

@@ -108,10 +108,10 @@ def unknown_units(bare: str, levels: set[str]) -> list[str]:
         if m.group().lstrip("团")[0] not in levels:
             continue  # 市科协 asked of a district's plan: another level, answered apart
         out.append(m.group())
-    # "经信厅参与了但科技厅没参与的…": a bare department name no plan knows is reported, not dropped
-    # while the rest of the question is answered as if it named one unit fewer
     for m in _LOCAL_SHAPE.finditer(bare):  # 各乡镇人民政府, 各街道办事处: local governments no note names
         out.append(m.group())
+    # "经信厅参与了但科技厅没参与的…": a bare department name no plan knows is reported, not dropped
+    # while the rest of the question is answered as if it named one unit fewer
     for m in _BARE_UNIT.finditer(bare):
         name = m.group(1)
         if not _NOT_UNIT.search(name) and not any(name in o or o in name for o in out):

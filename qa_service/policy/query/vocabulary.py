@@ -136,46 +136,19 @@ class Vocabulary:
         if plans is None or len(set(plans)) != 1:
             return None
         plan = next((p for p in self.plans if p.id == plans[0]), None)
-        measures = plan.measures if plan is not None else []
-        if plan is not None and plan.id in self.article_plans:
-            return self._article_range(text, plan)
-        m = _RANGE.search(text)
-        if m is None or not measures:
+        if plan is None or not plan.measures:
             return None
-        if m.group("side"):
-            n = _number(m.group("n").replace("两", "二"))
-            if not n or n >= len(measures):
-                return None
-            picked = measures[:n] if m.group("side") == "前" else measures[-n:]
+        if plan.id in self.article_plans:
+            # 前五条 / 第一到第五条 / 第三、四条 of a plan of articles (第一条 …): articles, each with
+            # the measures it holds
+            m = _RANGE.search(text) or _PAIR.search(text)
+            picked = _places(m, len(plan.chapters)) if m is not None else None
+            labels = {plan.chapters[i].label for i in picked or [] if 0 <= i < len(plan.chapters)}
+            ids = [x.id for x in plan.measures if x.path and x.path[0] in labels]
         else:
-            a, b = _number(m.group("a").replace("两", "二")), _number(m.group("b").replace("两", "二"))
-            if not a or not b or not a <= b <= len(measures):
-                return None
-            picked = measures[a - 1 : b]
-        return [x.id for x in picked], Hit(m.group(), m.start(), m.end())
-
-    def _article_range(self, text: str, plan: PlanRecord) -> tuple[list[str], Hit] | None:
-        """In a plan of articles (第一条 …), 前五条 / 第一到第五条 / 第三、四条 are articles, each with
-        the measures it holds."""
-        m = _RANGE.search(text) or _PAIR.search(text)
-        if m is None:
-            return None
-        n = len(plan.chapters)
-        groups = m.groupdict()
-        if groups.get("side"):
-            k = _number(groups["n"].replace("两", "二"))
-            if not k or k >= n:
-                return None
-            picked = list(range(k)) if groups["side"] == "前" else list(range(n - k, n))
-        elif groups.get("c"):
-            picked = [_number(groups[x].replace("两", "二")) - 1 for x in ("c", "d") if _number(groups[x].replace("两", "二"))]
-        else:
-            a, b = _number(groups["a"].replace("两", "二")), _number(groups["b"].replace("两", "二"))
-            if not a or not b or not a <= b <= n:
-                return None
-            picked = list(range(a - 1, b))
-        labels = {plan.chapters[i].label for i in picked if 0 <= i < n}
-        ids = [x.id for x in plan.measures if x.path and x.path[0] in labels]
+            m = _RANGE.search(text)
+            picked = _places(m, len(plan.measures)) if m is not None else None
+            ids = [plan.measures[i].id for i in picked or []]
         return (ids, Hit(m.group(), m.start(), m.end())) if ids else None
 
     def find_nth(self, text: str, plans: list[str] | None = None) -> tuple[list[str], Hit] | None:
@@ -191,7 +164,7 @@ class Vocabulary:
         labels = [[p for p in x.path if p] for x in measures]
         one_list = len({tuple(p[:-1]) for p in labels}) == 1
         numbered_on = [_number(p[-1]) if p else None for p in labels] == list(range(1, len(measures) + 1))
-        n = _number(m.group(1).replace("两", "二"))
+        n = _count(m.group(1))
         if not (one_list or numbered_on) or not n or n > len(measures):
             return None
         return [measures[n - 1].id], Hit(m.group(), m.start(), m.end())
@@ -205,7 +178,7 @@ class Vocabulary:
         plan = next((p for p in self.plans if p.id == plans[0]), None)
         if m is None or plan is None or not plan.chapters:
             return None
-        n = _number(m.group(1).replace("两", "二"))
+        n = _count(m.group(1))
         return (m.group(), len(plan.chapters)) if n and n > len(plan.chapters) else None
 
     def find_group(self, text: str) -> Hit | None:
@@ -280,6 +253,28 @@ def _number(label: str) -> int | None:
     """ "三、" / "第三章" / "（三）" / "3." -> 3."""
     core = _LABEL_NUMBER.sub("", label or "")
     return int(core) if core.isdigit() else chinese_number(core)
+
+
+def _count(numeral: str) -> int | None:
+    """ "五" / "两" / "12" as said in 前五条, 前两项, 第12条 -> 5 / 2 / 12."""
+    return _number(numeral.replace("两", "二"))
+
+
+def _places(m: re.Match, n: int) -> list[int] | None:
+    """The 0-based places of n in order that a _RANGE or _PAIR match names; None where it names
+    more than there are (前五条 of five, 第3到第9条 of eight)."""
+    found = m.groupdict()
+    if found.get("side"):
+        k = _count(found["n"])
+        if not k or k >= n:
+            return None
+        return list(range(k)) if found["side"] == "前" else list(range(n - k, n))
+    if found.get("c"):
+        return [i - 1 for i in (_count(found["c"]), _count(found["d"])) if i]
+    a, b = _count(found["a"]), _count(found["b"])
+    if not a or not b or not a <= b <= n:
+        return None
+    return list(range(a - 1, b))
 
 
 _N = r"[0-9一二两三四五六七八九十]{1,3}"
